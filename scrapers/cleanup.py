@@ -1,0 +1,99 @@
+"""Paragraph-level boilerplate rules shared by every extractor.
+
+The container holds the story, but Korean outlets also put copyright lines,
+reporter sign-offs, related-article links and ad labels inside it. These rules
+remove such paragraphs (or a sign-off glued to the last sentence) and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_NAME = r"[가-힣]{2,4}"
+_NAMES = rf"{_NAME}(?:\s*[·,/]\s*{_NAME})*"
+_ROLE = r"(?:선임기자|수석기자|전문기자|객원기자|인턴기자|기자|특파원|논설위원|위원|통신원)"
+
+COPYRIGHT = re.compile(
+    r"무단\s*전재|재\s*배포\s*금지|저작권자|저작권\s*[ⓒ©]|copyright\s*(?:ⓒ|©|\(c\))|[ⓒ©]\s*\S+\s*(?:&|all rights)|"
+    r"all rights reserved|AI\s*학습\s*(?:및\s*)?활용\s*금지",
+    re.I,
+)
+SIGNOFF = re.compile(
+    rf"^[\[<(【]?\s*(?:[가-힣]{{2,6}}\s*=\s*)?(?:{_NAMES}\s*{_ROLE}?\s*)?[\(<]?\s*{_EMAIL}\s*[\)>]?"
+    rf"(?:\s*/\s*{_NAMES}\s*{_ROLE}?)?\s*[\]>)】]?$"
+)
+SIGNOFF_NO_MAIL = re.compile(rf"^[\[<(]?\s*(?:[가-힣]{{2,6}}\s*=\s*)?{_NAMES}\s*{_ROLE}\s*[\]>)]?$")
+GLUED_SIGNOFF = re.compile(
+    rf"(?<=[.!?\"'”’다])\s*[\[<(]?\s*(?:[가-힣]{{2,6}}\s*=\s*)?(?:{_NAMES}\s*{_ROLE}?\s*)?[\(<]?{_EMAIL}[\)>]?\s*[\]>)]?$"
+)
+RELATED = re.compile(
+    r"^(?:[▶☞▷►]|\[?관련\s*기사|관련\s*뉴스|이\s*기사를\s*공유|기사\s*공유|추천\s*기사|함께\s*볼만한)"
+)
+AD_LINES = re.compile(
+    r"^(?:전체기사\s*본문배너|본문\s*배너|광고|AD|Advertisement|ADVERTISEMENT|Sponsored|스폰서|"
+    r"좋아요\s*\d*|싫어요\s*\d*|공유하기|기사\s*스크랩|프린트|인쇄|글자\s*크기.*|"
+    r"Share(?: this)?(?: article| story)?|Read more|Read More|Continue reading.*|Sign up.*newsletter.*)$"
+)
+PROMO = re.compile(
+    r"(?:구독하기|구독\s*신청|네이버에서 .{1,30}만나보세요|페이스북 페이지를 열었|기사보기\s*:|카톡으로 제보|더 보고 싶다면\?|페이스북에서 더 보기)"
+)
+
+
+AGENCIES = ("연합뉴스", "뉴시스", "뉴스1", "연합뉴스TV")
+AGENCY_CREDIT = re.compile(r"(?<=[.!?\"'”’다])\s*(?:연합뉴스|뉴시스|뉴스1)$")
+
+
+def agency_credit(paras: list[str]) -> str | None:
+    """The wire agency when a story is credited to one ("(서울=연합뉴스)" lede or a closing credit)."""
+    if not paras:
+        return None
+    m = re.match(r"^\s*[(\[]\s*[가-힣]{1,6}\s*=\s*(연합뉴스|뉴시스|뉴스1)\s*[)\]]", paras[0])
+    if m:
+        return m.group(1)
+    last = paras[-1].strip()
+    for agency in AGENCIES:
+        if last == agency or (last.endswith(" " + agency) and AGENCY_CREDIT.search(last)):
+            return agency
+    return None
+
+
+def is_boilerplate_paragraph(text: str) -> bool:
+    if len(text) <= 200 and COPYRIGHT.search(text):
+        return True
+    if len(text) <= 120 and (SIGNOFF.match(text) or SIGNOFF_NO_MAIL.match(text)):
+        return True
+    if len(text) <= 150 and (RELATED.match(text) or PROMO.search(text)):
+        return True
+    return bool(len(text) <= 60 and AD_LINES.match(text))
+
+
+def clean_paragraphs(paras: list[str]) -> list[str]:
+    """Drop boilerplate paragraphs and strip a sign-off glued to the end of the last one."""
+    kept = [p for p in paras if not is_boilerplate_paragraph(p)]
+    # Trailing agency credit ("연합뉴스" alone) and a sign-off glued onto the last sentence.
+    while kept and kept[-1] in AGENCIES:
+        kept.pop()
+    if kept:
+        last = GLUED_SIGNOFF.sub("", kept[-1]).rstrip()
+        last = AGENCY_CREDIT.sub("", last).rstrip()
+        if last:
+            kept[-1] = last
+        else:
+            kept.pop()
+    return kept
+
+
+def signoff_byline(paras: list[str]) -> list[tuple[str, str]]:
+    """Reporter names from the sign-off at the end of the raw body ("홍길동 기자 hong@...")."""
+    from .meta import bylines_in
+
+    for text in reversed(paras[-4:]):
+        if len(text) <= 120 and (SIGNOFF.match(text) or SIGNOFF_NO_MAIL.match(text)):
+            found = bylines_in(text)
+            if found:
+                return found
+        m = GLUED_SIGNOFF.search(text)
+        if m and bylines_in(m.group(0)):
+            return bylines_in(m.group(0))
+    return []

@@ -1,0 +1,150 @@
+"""extract_article(html, url) -> Article: the public extraction API.
+
+Picks a CMS-family profile from the page itself (generator meta, container ids,
+URL shape). A profile that matches but finds no body (a redesign) falls back to
+the generic extractor and says so in `Article.extractor`.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .charset import decode_bytes
+from .cleanup import agency_credit, clean_paragraphs, signoff_byline
+from .errors import ExtractionError
+from .generic import extract_generic
+from .html import clean_text, node_text, parse_html
+from .meta import (
+    bylines_in,
+    canonical_url,
+    generic_title,
+    labeled_published,
+    meta_content,
+    meta_published,
+    normalize_byline,
+    site_name,
+)
+from .models import Article
+from .profiles import REGISTRY, Profile, detect_profile
+
+_HANGUL = re.compile(r"[가-힣]")
+_BYLINE_NODES = (
+    '[class*="byline"], [class*="writer"], [class*="reporter"], [class*="repoter"], [class*="author"], '
+    '[class*="journalist"], [rel="author"], [itemprop="author"]'
+)
+_LEDE_BYLINE = re.compile(
+    r"^\s*[\[(【]\s*(?:[가-힣A-Za-z]+\s*=\s*)?[가-힣A-Za-z]*\s*([가-힣]{2,4})\s?(기자|특파원)"
+)
+
+
+def _is_korean(tree: LexborHTMLParser, text: str) -> bool:
+    html_node = tree.css_first("html")
+    lang = (html_node.attributes.get("lang") or "") if html_node is not None else ""
+    if lang.lower().startswith("ko"):
+        return True
+    return len(_HANGUL.findall(text[:20000])) > 200
+
+
+def _generic_byline(tree: LexborHTMLParser, korean: bool) -> str | None:
+    nodes = tree.css(_BYLINE_NODES)[:8]
+    for node in nodes:
+        found = bylines_in(node_text(node))
+        if found:
+            return normalize_byline(found[:3])
+    author = meta_content(tree, "dable:author", "article:author", "author", "byl")
+    if author and not author.startswith("http"):
+        found = bylines_in(author)
+        if found:
+            return normalize_byline(found)
+        if not korean:
+            return clean_text(author)
+    if not korean:
+        for node in nodes:
+            text = node_text(node)
+            if 3 < len(text) <= 80:
+                return text
+    return None
+
+
+def _resolve(href: str | None, url: str | None) -> str | None:
+    if not href:
+        return None
+    return urljoin(url, href) if url else href
+
+
+def extract_article(
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    content_type: str | None = None,
+    profile: str | None = None,
+) -> Article:
+    """Turn one news page into an Article.
+
+    `html` may be bytes (decoded with BOM, `content_type` charset, <meta> charset,
+    then detection) or text. `profile` forces a registered profile by name.
+    Raises ExtractionError for pages that cannot be parsed safely (absurd nesting).
+    """
+    if isinstance(html, bytes | bytearray):
+        text, _ = decode_bytes(bytes(html), content_type)
+    elif isinstance(html, str):
+        text = html
+    else:
+        raise ExtractionError(f"extract_article needs str or bytes, not {type(html).__name__}")
+    tree = parse_html(text)
+    site = site_name(tree)
+    canonical = _resolve(canonical_url(tree), url)
+    korean = _is_korean(tree, text)
+
+    chosen: Profile | None
+    if profile:
+        if profile not in REGISTRY:
+            raise ExtractionError(
+                f"unknown extraction profile {profile!r}; known: {', '.join(sorted(REGISTRY))}"
+            )
+        chosen = REGISTRY[profile]
+    else:
+        chosen = detect_profile(tree, url)
+
+    if chosen is not None:
+        title = chosen.find_title(tree) or generic_title(tree, site)
+        byline = chosen.find_byline(tree) or _generic_byline(tree, korean)
+        published = chosen.find_published(tree, text)
+        subtitle = chosen.find_subtitle(tree)
+        raw = chosen.extract_body(tree)
+        paras = clean_paragraphs(raw)
+        extractor = chosen.name
+        if not paras:
+            result = extract_generic(text, keep_captions=korean)
+            paras, raw = result.paragraphs, result.raw
+            extractor = f"generic(fallback:{chosen.name})"
+    else:
+        title = generic_title(tree, site)
+        byline = _generic_byline(tree, korean)
+        published = labeled_published(text) if korean else None
+        published = published or meta_published(tree) or labeled_published(text)
+        subtitle = None
+        result = extract_generic(text, keep_captions=korean, tree=tree)
+        paras, raw = result.paragraphs, result.raw
+        extractor = "generic"
+    if byline is None and korean:
+        byline = normalize_byline(signoff_byline(raw))
+        m = _LEDE_BYLINE.match(paras[0]) if paras and byline is None else None
+        if m:
+            byline = f"{m.group(1)} {m.group(2)}"
+        byline = byline or agency_credit(raw)
+
+    return Article(
+        title=title or None,
+        body="\n\n".join(paras),
+        byline=byline,
+        published=published,
+        canonical_url=canonical,
+        site_name=site,
+        extractor=extractor,
+        subtitle=subtitle,
+        url=url,
+    )

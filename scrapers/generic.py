@@ -1,0 +1,216 @@
+"""The generic main-content extractor: works on any news page with no per-site setup.
+
+Readability's idea, tuned for Korean layouts and kept in C where possible:
+1. drop what is never content (scripts, navigation, footers, asides, forms) and
+   elements whose class or id names a sidebar, comment box, share bar or ad;
+2. score text blocks: each paragraph (a <p>, or text split by <br> in a <div>, as
+   most Korean CMSs print it) credits its container, half to the grandparent;
+3. discount by link density, pick the best container, join siblings that look like
+   more of the same story;
+4. prune link lists and captions inside it, serialise to paragraphs, then drop
+   copyright, sign-off, related-article and ad lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .cleanup import clean_paragraphs
+from .html import (
+    INVISIBLE_TAGS,
+    class_id,
+    link_density,
+    paragraphs,
+    prune_link_lists,
+    remove_all,
+    text_length,
+)
+
+STRUCTURAL_JUNK = (
+    "nav, footer, aside, form, dialog, menu, [role=navigation], [role=complementary], [aria-hidden=true]"
+)
+_JUNK_WORDS = [
+    "comment",
+    "reply",
+    "share",
+    "sns",
+    "social",
+    "related",
+    "relation",
+    "recommend",
+    "popular",
+    "ranking",
+    "sidebar",
+    "banner",
+    "advert",
+    "sponsor",
+    "footer",
+    "breadcrumb",
+    "newsletter",
+    "subscribe",
+    "login",
+    "copyright",
+    "keyword",
+    "hashtag",
+    "tag-list",
+    "taglist",
+    "most-read",
+    "mostread",
+    "most_view",
+    "bestnews",
+    "best_news",
+    "hotnews",
+    "hot_news",
+    "latest",
+    "photo_news",
+    "photonews",
+    "outbrain",
+    "taboola",
+    "dable",
+    "popup",
+    "modal",
+    "toolbar",
+    "font-size",
+    "fontsize",
+    "print",
+    "byline",
+    "author-info",
+    "reporter",
+    "journalist",
+    "gnb",
+    "lnb",
+    "snb",
+    "skip",
+    "cookie",
+    "paywall",
+    "promo",
+]
+_JUNK_TOKENS = [
+    "ad",
+    "ads",
+    "aside",
+    "side",
+    "nav",
+    "menu",
+    "header",
+    "footer",
+    "tags",
+    "tag",
+    "more",
+    "util",
+]
+JUNK_SELECTOR = ",".join(
+    [f'[class*="{w}"],[id*="{w}"]' for w in _JUNK_WORDS]
+    + [f'[class~="{w}"],[id="{w}"]' for w in _JUNK_TOKENS]
+)
+# A node named like a junk box is kept when its name also says it holds the story.
+_KEEP = re.compile(r"article|story|content|entry|post-body|news_body|view_cont|text|main|body")
+_PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote", "li", "h2", "h3", "h4", "dd"})
+_CONTAINER_TAGS = frozenset({"div", "article", "section", "td", "main", "body", "span", "font"})
+_CAPTIONS = "figcaption, .caption, .img_desc, .photo_caption, .wp-caption-text, [class*=caption]"
+
+
+@dataclass(frozen=True, slots=True)
+class GenericResult:
+    paragraphs: list[str]
+    raw: list[str]  # before paragraph cleanup: sign-offs still there, for the byline
+    container: str  # a short description of the chosen node, for debugging
+
+
+def _paragraph_score(text: str) -> float:
+    length = len(text)
+    return 1.0 + text.count(",") + text.count("다.") + min(length / 100.0, 3.0)
+
+
+def _score_candidates(body: LexborNode) -> dict[int, tuple[LexborNode, float]]:
+    scores: dict[int, tuple[LexborNode, float]] = {}
+
+    def credit(node: LexborNode | None, value: float) -> None:
+        if node is None:
+            return
+        key = node.mem_id
+        prev = scores.get(key)
+        scores[key] = (node, (prev[1] if prev else 0.0) + value)
+
+    for p in body.css("p, pre, blockquote"):
+        text = p.text(deep=True, strip=True)
+        if len(text) < 25:
+            continue
+        parent = p.parent
+        s = _paragraph_score(text)
+        credit(parent, s)
+        credit(parent.parent if parent is not None else None, s / 2)
+    # Text split by <br> directly inside a block: the block is the container.
+    seen: set[int] = set()
+    for br in body.css("br"):
+        holder = br.parent
+        while holder is not None and holder.tag not in _CONTAINER_TAGS and holder.tag not in _PARAGRAPH_TAGS:
+            holder = holder.parent
+        if holder is None or holder.mem_id in seen or holder.tag in _PARAGRAPH_TAGS:
+            continue
+        seen.add(holder.mem_id)
+        direct = holder.text(deep=False, strip=True)
+        if len(direct) < 80:
+            continue
+        chunks = [c for c in direct.split("\n") if len(c.strip()) >= 25] or [direct]
+        s = sum(_paragraph_score(c) for c in chunks)
+        credit(holder, s)
+        credit(holder.parent, s / 2)
+    return scores
+
+
+def _best_container(body: LexborNode) -> LexborNode | None:
+    scores = _score_candidates(body)
+    if not scores:
+        return None
+    ranked = sorted(scores.values(), key=lambda item: item[1], reverse=True)[:5]
+    best, best_score = None, 0.0
+    for node, score in ranked:
+        adjusted = score * (1.0 - link_density(node))
+        if adjusted > best_score:
+            best, best_score = node, adjusted
+    return best
+
+
+def _prune(container: LexborNode, keep_captions: bool) -> None:
+    remove_all(container, "h1")
+    if not keep_captions:
+        remove_all(container, _CAPTIONS)
+    prune_link_lists(container)
+
+
+def _remove_junk(tree: LexborHTMLParser, body: LexborNode) -> None:
+    remove_all(body, STRUCTURAL_JUNK)
+    for node in body.css(JUNK_SELECTOR):
+        if node.tag in ("body", "html", "article", "main"):
+            continue
+        if _KEEP.search(class_id(node)) and text_length(node) > 300:
+            continue
+        node.decompose()
+
+
+def extract_generic(
+    html: str, *, keep_captions: bool = False, tree: LexborHTMLParser | None = None
+) -> GenericResult:
+    """Main text of any article page. `tree` may be passed when already parsed (it is mutated)."""
+    for strict in (True, False):
+        work = tree if (tree is not None and strict) else LexborHTMLParser(html)
+        work.strip_tags(INVISIBLE_TAGS)
+        body = work.body
+        if body is None:
+            return GenericResult([], [], "none")
+        remove_all(body, "header")
+        if strict:
+            _remove_junk(work, body)
+        container = _best_container(body)
+        if container is None:
+            continue
+        _prune(container, keep_captions)
+        raw = paragraphs(container)
+        paras = clean_paragraphs(raw)
+        if sum(len(p) for p in paras) >= 200 or not strict:
+            return GenericResult(paras, raw, f"{container.tag}.{container.attributes.get('class') or ''}")
+    return GenericResult([], [], "none")

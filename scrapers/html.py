@@ -1,0 +1,211 @@
+"""Parsing and text serialisation on top of selectolax (Lexbor).
+
+Serialisation runs in C as far as possible: a private-use marker character is
+inserted around every block element and <br>, the container's text is read in one
+call, and the marker splits it into paragraphs. A Python walk over every node would
+cost more than the parse itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .errors import ExtractionError
+
+BREAK = "\ue000"
+# Tags whose content is never text a reader sees.
+INVISIBLE_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "canvas",
+    "button",
+    "select",
+    "option",
+    "textarea",
+    "input",
+    "map",
+    "audio",
+    "video",
+    "head",
+]
+BLOCK_SELECTOR = ",".join(
+    [
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "blockquote",
+        "figure",
+        "figcaption",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "aside",
+        "nav",
+        "main",
+        "pre",
+        "hr",
+        "address",
+        "center",
+        "form",
+        # inline photo captions that Naver and others print inside the text flow
+        "em.img_desc",
+        "span.end_photo_org",
+        "span.caption",
+    ]
+)
+_WS = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
+# Tags that browsers close implicitly or that never nest: they do not deepen the tree.
+_NON_NESTING = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "option",
+        "tr",
+        "td",
+        "th",
+        "tbody",
+        "thead",
+        "tfoot",
+        "colgroup",
+        "rt",
+        "rp",
+    ]
+)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+
+# Lexbor's parse time grows with the square of nesting depth (10k levels ~0.3 s,
+# 100k levels ~20 s): refuse pages deeper than any real article before parsing.
+MAX_DEPTH = 12_000
+
+
+def nesting_depth(html: str, limit: int = MAX_DEPTH) -> int:
+    """An upper estimate of element nesting depth; stops counting once past `limit`."""
+    depth = peak = 0
+    for m in _TAG.finditer(html):
+        name = m.group(2).lower()
+        if name in _NON_NESTING or m.group(3):
+            continue
+        if m.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > peak:
+                peak = depth
+                if peak > limit:
+                    break
+    return peak
+
+
+def parse_html(html: str) -> LexborHTMLParser:
+    """Parse text into a tree; raise ExtractionError for pathologically deep pages."""
+    if "<" in html and html.count("<") > MAX_DEPTH:
+        depth = nesting_depth(html)
+        if depth > MAX_DEPTH:
+            raise ExtractionError(f"page nests elements {depth}+ levels deep (limit {MAX_DEPTH}); refused")
+    return LexborHTMLParser(html)
+
+
+def clean_text(text: str) -> str:
+    """Collapse every whitespace run (NBSP and U+3000 included) to one space."""
+    return _WS.sub(" ", text).strip()
+
+
+def node_text(node: LexborNode | None) -> str:
+    return clean_text(node.text(deep=True)) if node is not None else ""
+
+
+def paragraphs(node: LexborNode) -> list[str]:
+    """Text of `node` split into paragraphs at block elements and <br>.
+
+    Mutates the tree (inserts markers): call it on a tree you are done selecting from.
+    `<br><br>` counts as one break; empty paragraphs vanish.
+    """
+    for block in node.css(BLOCK_SELECTOR):
+        if block.tag != "br":
+            block.insert_before(BREAK)
+        block.insert_after(BREAK)
+    raw = node.text(deep=True)
+    out = []
+    for part in raw.split(BREAK):
+        text = clean_text(part)
+        if text:
+            out.append(text)
+    return out
+
+
+def remove_all(root: LexborNode | LexborHTMLParser, selector: str) -> None:
+    """Remove every descendant matching `selector` (never `root` itself, which Lexbor's css() includes)."""
+    own = getattr(root, "mem_id", None)
+    for node in root.css(selector):
+        if node.mem_id != own:
+            node.decompose()
+
+
+def class_id(node: LexborNode) -> str:
+    attrs = node.attributes
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+
+
+def text_length(node: LexborNode) -> int:
+    return len(node.text(deep=True, strip=True))
+
+
+def link_density(node: LexborNode, total: int | None = None) -> float:
+    """Share of the node's text that sits inside links (1.0 for an empty node)."""
+    total = text_length(node) if total is None else total
+    if total == 0:
+        return 1.0
+    linked = sum(len(a.text(deep=True, strip=True)) for a in node.css("a"))
+    return min(1.0, linked / total)
+
+
+def prune_link_lists(container: LexborNode, selector: str = "ul, ol, dl, table, div, section, p") -> None:
+    """Remove blocks inside the story that are mostly links: related, sponsored and tag lists."""
+    own = container.mem_id
+    for node in container.css(selector):
+        if node.mem_id == own:
+            continue
+        total = text_length(node)
+        if total and total < 2000 and link_density(node, total) > 0.5:
+            node.decompose()

@@ -1,0 +1,125 @@
+"""What a CMS-family profile is, and the registry that picks one for a page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from selectolax.lexbor import LexborHTMLParser
+
+from ..cleanup import clean_paragraphs
+from ..html import INVISIBLE_TAGS, node_text, paragraphs, prune_link_lists, remove_all
+from ..meta import byline_from_nodes, labeled_published, meta_published, parse_date
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Selectors for one CMS family. Detection is a pure function of the page and its URL.
+
+    body:      CSS selectors for the story container, tried in order.
+    drop:      selectors removed inside the container (decks, ads, link boxes, photo credits).
+    subtitle:  selectors for the deck (부제), kept apart from the body.
+    title / byline / date: selectors tried in order; date falls back to the labeled visible time.
+    markers:   CSS selectors, any of which present means the page is this family.
+    url_pattern: a regex on the URL that also identifies the family.
+    """
+
+    name: str
+    body: tuple[str, ...]
+    markers: tuple[str, ...] = ()
+    url_pattern: str | None = None
+    generator: str | None = None
+    title: tuple[str, ...] = ()
+    byline: tuple[str, ...] = ()
+    date: tuple[str, ...] = ()
+    date_attr: str | None = None
+    drop: tuple[str, ...] = ()
+    subtitle: tuple[str, ...] = ()
+    keep_captions: bool = True
+    fix_paragraphs: Callable[[list[str]], list[str]] | None = field(default=None, compare=False)
+
+    def matches(self, tree: LexborHTMLParser, url: str | None, generator: str) -> bool:
+        if self.generator and self.generator.lower() in generator.lower():
+            return True
+        if self.url_pattern and url and re.search(self.url_pattern, url):
+            return True
+        return any(tree.css_first(sel) is not None for sel in self.markers)
+
+    def find_title(self, tree: LexborHTMLParser) -> str | None:
+        for sel in self.title:
+            text = node_text(tree.css_first(sel))
+            if text:
+                return text
+        return None
+
+    def find_byline(self, tree: LexborHTMLParser) -> str | None:
+        for sel in self.byline:
+            found = byline_from_nodes(tree.css(sel))
+            if found:
+                return found
+        return None
+
+    def find_published(self, tree: LexborHTMLParser, html: str) -> datetime | None:
+        for sel in self.date:
+            node = tree.css_first(sel)
+            if node is None:
+                continue
+            raw = node.attributes.get(self.date_attr) if self.date_attr else None
+            dt = parse_date(raw or node.text(deep=True))
+            if dt:
+                return dt
+        return labeled_published(html) or meta_published(tree)
+
+    def find_subtitle(self, tree: LexborHTMLParser) -> str | None:
+        for sel in self.subtitle:
+            node = tree.css_first(sel)
+            if node is not None:
+                lines = paragraphs(node)
+                if lines:
+                    return "\n".join(lines)
+        return None
+
+    def extract_body(self, tree: LexborHTMLParser) -> list[str]:
+        """Raw paragraphs of the story container (before cleanup), or [] when none is found (a redesign)."""
+        tree.strip_tags(INVISIBLE_TAGS)
+        for sel in self.body:
+            container = tree.css_first(sel)
+            if container is None:
+                continue
+            for drop in self.drop:
+                remove_all(container, drop)
+            for sel in self.subtitle:  # only the first deck: later <strong> blocks are subheads
+                deck = container.css_first(sel)
+                if deck is not None and deck.mem_id != container.mem_id:
+                    deck.decompose()
+                    break
+            if not self.keep_captions:
+                remove_all(container, "figcaption")
+            prune_link_lists(container)
+            paras = paragraphs(container)
+            if self.fix_paragraphs:
+                paras = self.fix_paragraphs(paras)
+            if clean_paragraphs(paras):
+                return paras
+        return []
+
+
+REGISTRY: dict[str, Profile] = {}
+
+
+def register(profile: Profile) -> Profile:
+    if profile.name in REGISTRY:
+        raise ValueError(f"profile {profile.name!r} registered twice")
+    REGISTRY[profile.name] = profile
+    return profile
+
+
+def detect_profile(tree: LexborHTMLParser, url: str | None) -> Profile | None:
+    gen_node = tree.css_first('meta[name="generator"]')
+    generator = (gen_node.attributes.get("content") or "") if gen_node is not None else ""
+    for profile in REGISTRY.values():
+        if profile.matches(tree, url, generator):
+            return profile
+    return None
