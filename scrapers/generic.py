@@ -30,7 +30,7 @@ from .html import (
 )
 
 STRUCTURAL_JUNK = (
-    "nav, footer, aside, form, dialog, menu, [role=navigation], [role=complementary], [aria-hidden=true]"
+    "nav, footer, aside, dialog, menu, [role=navigation], [role=complementary], [aria-hidden=true]"
 )
 _JUNK_WORDS = [
     "comment",
@@ -135,7 +135,7 @@ def _score_candidates(body: LexborNode) -> dict[int, tuple[LexborNode, float]]:
         prev = scores.get(key)
         scores[key] = (node, (prev[1] if prev else 0.0) + value)
 
-    for p in body.css("p, pre, blockquote"):
+    for p in body.css("p, pre, blockquote, [class*=paragraph], div.par"):
         text = p.text(deep=True, strip=True)
         if len(text) < 25:
             continue
@@ -182,12 +182,15 @@ def _prune(container: LexborNode, keep_captions: bool) -> None:
     prune_link_lists(container)
 
 
-def _remove_junk(tree: LexborHTMLParser, body: LexborNode) -> None:
-    remove_all(body, STRUCTURAL_JUNK)
-    for node in body.css(JUNK_SELECTOR):
-        if node.tag in ("body", "html", "article", "main"):
+def _remove_junk(root: LexborNode) -> None:
+    """Remove boxes named like junk, unless they hold a large share of the story."""
+    own = root.mem_id
+    limit = max(300, text_length(root) // 4)
+    for node in root.css(JUNK_SELECTOR):
+        if node.mem_id == own or node.tag in ("body", "html", "article", "main"):
             continue
-        if _KEEP.search(class_id(node)) and text_length(node) > 300:
+        size = text_length(node)
+        if size > limit or (size > 300 and _KEEP.search(class_id(node))):
             continue
         node.decompose()
 
@@ -203,11 +206,14 @@ def extract_generic(
         if body is None:
             return GenericResult([], [], "none")
         remove_all(body, "header")
-        if strict:
-            _remove_junk(work, body)
+        remove_all(body, STRUCTURAL_JUNK)
         container = _best_container(body)
         if container is None:
             continue
+        if strict:
+            # Junk boxes are removed inside the chosen container only: matching ~100 class
+            # patterns against the whole page costs more than the parse.
+            _remove_junk(container)
         _prune(container, keep_captions)
         raw = paragraphs(container)
         paras = clean_paragraphs(raw)
