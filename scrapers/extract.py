@@ -23,6 +23,7 @@ from .meta import (
     generic_title,
     labeled_published,
     meta_content,
+    meta_index,
     meta_published,
     normalize_byline,
     site_name,
@@ -31,10 +32,7 @@ from .models import Article
 from .profiles import REGISTRY, Profile, detect_profile
 
 _HANGUL = re.compile(r"[가-힣]")
-_BYLINE_NODES = (
-    '[class*="byline"], [class*="writer"], [class*="reporter"], [class*="repoter"], [class*="author"], '
-    '[class*="journalist"], [rel="author"], [itemprop="author"]'
-)
+_BYLINE_NODES = '[class*="byline"], [class*="writer"], [class*="reporter"], [class*="author"], [rel="author"]'
 _LEDE_BYLINE = re.compile(
     r"^\s*[\[(【]\s*(?:[가-힣A-Za-z]+\s*=\s*)?[가-힣A-Za-z]*\s*([가-힣]{2,4})\s?(기자|특파원)"
 )
@@ -48,13 +46,13 @@ def _is_korean(tree: LexborHTMLParser, text: str) -> bool:
     return len(_HANGUL.findall(text[:20000])) > 200
 
 
-def _generic_byline(tree: LexborHTMLParser, korean: bool) -> str | None:
+def _generic_byline(tree: LexborHTMLParser, korean: bool, metas: dict[str, str]) -> str | None:
     nodes = tree.css(_BYLINE_NODES)[:8]
     for node in nodes:
         found = bylines_in(node_text(node))
         if found:
             return normalize_byline(found[:3])
-    author = meta_content(tree, "dable:author", "article:author", "author", "byl")
+    author = meta_content(metas, "dable:author", "article:author", "author", "byl")
     if author and not author.startswith("http"):
         found = bylines_in(author)
         if found:
@@ -95,8 +93,9 @@ def extract_article(
     else:
         raise ExtractionError(f"extract_article needs str or bytes, not {type(html).__name__}")
     tree = parse_html(text)
-    site = site_name(tree)
-    canonical = _resolve(canonical_url(tree), url)
+    metas = meta_index(tree)
+    site = site_name(metas)
+    canonical = _resolve(canonical_url(tree, metas), url)
     korean = _is_korean(tree, text)
 
     chosen: Profile | None
@@ -107,12 +106,12 @@ def extract_article(
             )
         chosen = REGISTRY[profile]
     else:
-        chosen = detect_profile(tree, url)
+        chosen = detect_profile(tree, url, metas.get("generator", ""))
 
     if chosen is not None:
-        title = chosen.find_title(tree) or generic_title(tree, site)
-        byline = chosen.find_byline(tree) or _generic_byline(tree, korean)
-        published = chosen.find_published(tree, text)
+        title = chosen.find_title(tree) or generic_title(tree, site, metas)
+        byline = chosen.find_byline(tree) or _generic_byline(tree, korean, metas)
+        published = chosen.find_published(tree, text, metas)
         subtitle = chosen.find_subtitle(tree)
         raw = chosen.extract_body(tree)
         paras = clean_paragraphs(raw)
@@ -122,10 +121,10 @@ def extract_article(
             paras, raw = result.paragraphs, result.raw
             extractor = f"generic(fallback:{chosen.name})"
     else:
-        title = generic_title(tree, site)
-        byline = _generic_byline(tree, korean)
+        title = generic_title(tree, site, metas)
+        byline = _generic_byline(tree, korean, metas)
         published = labeled_published(text) if korean else None
-        published = published or meta_published(tree) or labeled_published(text)
+        published = published or meta_published(tree, metas) or labeled_published(text)
         subtitle = None
         result = extract_generic(text, keep_captions=korean, tree=tree)
         paras, raw = result.paragraphs, result.raw

@@ -165,13 +165,8 @@ def paragraphs(node: LexborNode) -> list[str]:
         if block.tag != "br":
             block.insert_before(BREAK)
         block.insert_after(BREAK)
-    raw = node.text(deep=True)
-    out = []
-    for part in raw.split(BREAK):
-        text = clean_text(part)
-        if text:
-            out.append(text)
-    return out
+    raw = _WS.sub(" ", node.text(deep=True))
+    return [part.strip() for part in raw.split(BREAK) if part and not part.isspace()]
 
 
 def remove_all(root: LexborNode | LexborHTMLParser, selector: str) -> None:

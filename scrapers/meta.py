@@ -85,13 +85,23 @@ def labeled_published(html: str) -> datetime | None:
     return None
 
 
-def meta_content(tree: LexborHTMLParser, *names: str) -> str | None:
+def meta_index(tree: LexborHTMLParser) -> dict[str, str]:
+    """property/name/itemprop -> content of every <meta> (first one wins), read in one pass."""
+    index: dict[str, str] = {}
+    for node in tree.css("meta[content]"):
+        attrs = node.attributes
+        key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+        value = (attrs.get("content") or "").strip()
+        if key and value and key not in index:
+            index[key] = value
+    return index
+
+
+def meta_content(tree: LexborHTMLParser | dict[str, str], *names: str) -> str | None:
+    index = tree if isinstance(tree, dict) else meta_index(tree)
     for name in names:
-        node = tree.css_first(f'meta[property="{name}"]') or tree.css_first(f'meta[name="{name}"]')
-        if node is not None:
-            value = (node.attributes.get("content") or "").strip()
-            if value:
-                return value
+        if index.get(name):
+            return index[name]
     return None
 
 
@@ -117,9 +127,9 @@ def json_ld_articles(tree: LexborHTMLParser) -> list[dict]:
     return found
 
 
-def meta_published(tree: LexborHTMLParser) -> datetime | None:
+def meta_published(tree: LexborHTMLParser, metas: dict[str, str] | None = None) -> datetime | None:
     value = meta_content(
-        tree,
+        metas if metas is not None else tree,
         "article:published_time",
         "og:article:published_time",
         "pubdate",
@@ -162,8 +172,10 @@ def strip_site_suffix(title: str, site_name: str | None = None) -> str:
     return max(parts, key=len)
 
 
-def generic_title(tree: LexborHTMLParser, site_name: str | None) -> str | None:
-    og = meta_content(tree, "og:title", "twitter:title")
+def generic_title(
+    tree: LexborHTMLParser, site_name: str | None, metas: dict[str, str] | None = None
+) -> str | None:
+    og = meta_content(metas if metas is not None else tree, "og:title", "twitter:title")
     doc_title = node_text(tree.css_first("title"))
     headings = [node_text(h) for h in tree.css("h1, h2.title, h2.headline, h3.heading")[:6]]
     for cand in (og, doc_title):
@@ -205,11 +217,11 @@ def byline_from_nodes(nodes: list[LexborNode]) -> str | None:
     return normalize_byline(found)
 
 
-def canonical_url(tree: LexborHTMLParser) -> str | None:
+def canonical_url(tree: LexborHTMLParser, metas: dict[str, str]) -> str | None:
     node = tree.css_first('link[rel="canonical"]')
     href = node.attributes.get("href") if node is not None else None
-    return (href or meta_content(tree, "og:url") or "").strip() or None
+    return (href or metas.get("og:url") or "").strip() or None
 
 
-def site_name(tree: LexborHTMLParser) -> str | None:
-    return meta_content(tree, "og:site_name", "application-name", "twitter:site")
+def site_name(metas: dict[str, str]) -> str | None:
+    return meta_content(metas, "og:site_name", "application-name", "twitter:site")

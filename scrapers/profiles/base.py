@@ -45,7 +45,7 @@ class Profile:
             return True
         if self.url_pattern and url and re.search(self.url_pattern, url):
             return True
-        return any(tree.css_first(sel) is not None for sel in self.markers)
+        return bool(self.markers) and tree.css_first(", ".join(self.markers)) is not None
 
     def find_title(self, tree: LexborHTMLParser) -> str | None:
         for sel in self.title:
@@ -61,7 +61,9 @@ class Profile:
                 return found
         return None
 
-    def find_published(self, tree: LexborHTMLParser, html: str) -> datetime | None:
+    def find_published(
+        self, tree: LexborHTMLParser, html: str, metas: dict[str, str] | None = None
+    ) -> datetime | None:
         for sel in self.date:
             node = tree.css_first(sel)
             if node is None:
@@ -70,7 +72,7 @@ class Profile:
             dt = parse_date(raw or node.text(deep=True))
             if dt:
                 return dt
-        return labeled_published(html) or meta_published(tree)
+        return labeled_published(html) or meta_published(tree, metas)
 
     def find_subtitle(self, tree: LexborHTMLParser) -> str | None:
         for sel in self.subtitle:
@@ -116,9 +118,17 @@ def register(profile: Profile) -> Profile:
     return profile
 
 
-def detect_profile(tree: LexborHTMLParser, url: str | None) -> Profile | None:
-    gen_node = tree.css_first('meta[name="generator"]')
-    generator = (gen_node.attributes.get("content") or "") if gen_node is not None else ""
+_ANY_MARKER: list[str] = []
+
+
+def detect_profile(tree: LexborHTMLParser, url: str | None, generator: str = "") -> Profile | None:
+    if not _ANY_MARKER:
+        _ANY_MARKER.append(", ".join(m for p in REGISTRY.values() for m in p.markers))
+    if not generator and tree.css_first(_ANY_MARKER[0]) is None:
+        # One query for every family's markers: most pages are on no known CMS.
+        return next(
+            (p for p in REGISTRY.values() if p.url_pattern and url and re.search(p.url_pattern, url)), None
+        )
     for profile in REGISTRY.values():
         if profile.matches(tree, url, generator):
             return profile
