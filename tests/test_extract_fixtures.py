@@ -1,0 +1,94 @@
+"""Every fixture page against its expectation, and every profile against at least one fixture."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+
+import pytest
+
+from scrapers.extract import extract_article
+from scrapers.profiles import REGISTRY
+
+from .conftest import FIXTURES
+
+PAGES = sorted((FIXTURES / "pages").glob("*.html"))
+
+
+def _norm(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def test_fixture_set_is_broad_enough():
+    assert len(PAGES) >= 12
+    layouts = {p.name.split("_")[0] for p in PAGES}
+    assert len(layouts) >= 5, layouts
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_fixture_page(page):
+    expected = json.loads((page.parent / f"{page.stem}.expected.json").read_text("utf-8"))
+    article = extract_article(page.read_bytes())
+    assert article.title == expected["title"]
+    assert article.byline == expected["byline"]
+    assert article.published == (
+        datetime.fromisoformat(expected["published"]) if expected["published"] else None
+    )
+    assert article.published is None or article.published.tzinfo is not None
+    got = [_norm(p) for p in article.body.split("\n\n")]
+    want = [_norm(p) for p in expected["body"].split("\n\n")]
+    assert got == want
+    assert "\ufffd" not in article.body
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_every_profile_has_a_fixture_that_uses_it(name):
+    used = {extract_article(p.read_bytes()).extractor for p in PAGES}
+    assert name in used, f"profile {name} has no fixture page under fixtures/pages/"
+
+
+def test_sidebar_headlines_never_reach_the_body():
+    for stem in ("ndsoft_festival_topic_sidebar", "generic_kr_festival_topic_sidebar"):
+        article = extract_article((FIXTURES / "pages" / f"{stem}.html").read_bytes())
+        assert "컴퓨팅센터" not in article.body and "AI 센터" not in article.body
+        assert "불빛축제" in article.body
+
+
+def test_redesigned_page_falls_back_to_generic_and_says_so():
+    page = (FIXTURES / "pages" / "ndsoft_pohang_apec.html").read_text("utf-8")
+    redesigned = page.replace('id="article-view-content-div"', 'id="story-body-2026"').replace(
+        "article-veiw-body", "story-wrap"
+    )
+    article = extract_article(
+        redesigned, url="https://www.gbsinmungo.example/news/articleView.html?idxno=41001"
+    )
+    assert article.extractor == "generic(fallback:ndsoft)"
+    assert "아시아·태평양 AI 센터 유치에 나선다" in article.body
+    assert "최신뉴스" not in article.body
+
+
+def test_forced_unknown_profile_is_a_clear_error():
+    from scrapers.errors import ExtractionError
+
+    with pytest.raises(ExtractionError, match="unknown extraction profile"):
+        extract_article("<html></html>", profile="nope")
+
+
+def test_empty_and_garbage_pages_give_empty_bodies_not_crashes():
+    for html in ("", "<html><body></body></html>", "<<<>>>", b"\x00\xff\xfe garbage", "<p>짧다</p>"):
+        article = extract_article(html)
+        assert isinstance(article.body, str)
+
+
+def test_template_syntax_and_script_text_stay_literal():
+    html = (
+        "<html><body><article><h1>제목입니다 충분히 길게</h1><div class='article_body'>"
+        + "<p>{{7*7}} 은 계산되지 않고 그대로 남아야 하는 본문 문장입니다. 이 문장은 충분히 길다.</p>" * 3
+        + "<script>alert(1)</script><p>&lt;script&gt;alert(2)&lt;/script&gt; 역시 글자 그대로 남아야 합니다. 충분히 길게 씁니다.</p>"
+        + "</div></article></body></html>"
+    )
+    body = extract_article(html).body
+    assert "{{7*7}}" in body and "49" not in body
+    assert "<script>alert(2)</script>" in body
+    assert "alert(1)" not in body
