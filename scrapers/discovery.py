@@ -1,0 +1,206 @@
+"""Pure discovery parsers: candidate article links from feeds, sitemaps, listing pages and Naver.
+
+XML is untrusted: every DOCTYPE (and with it every entity declaration) is removed before a
+parser sees the bytes, which defuses billion-laughs, quadratic blowup, XXE and external DTDs
+alike. feedparser gets a file object, never bytes or a string it could take for a path or URL.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import io
+import json
+import re
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
+
+from .charset import decode_bytes
+from .errors import ExtractionError
+from .html import node_text, parse_html
+from .meta import parse_date
+from .models import DiscoveredLink
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]|\[.*?\])*>", re.S | re.I)
+_ENTITY_DECL = re.compile(rb"<!ENTITY[^>]*>", re.S | re.I)
+MAX_LINKS = 500
+
+# URL shapes of article pages across Korean CMS families (and common English ones).
+ARTICLE_URL_PATTERNS = [
+    re.compile(p)
+    for p in (
+        r"/news/articleView\.html\?idxno=\d+",
+        r"/news/view\.php\?.*(?:idx|no)=\d+",
+        r"/article/\d{5,}",
+        r"/articles?/[\w-]*\d{4,}",
+        r"/news/\d{6,}",
+        r"/news/[\w-]+/\d{5,}",
+        r"/view/\d{8,}",
+        r"/arti/[\w/]+/\d+\.html",
+        r"/site/data/html_dir/\d{4}/\d\d/\d\d/\d+\.html?",
+        r"/\d{4}/\d\d/\d\d/[\w-]{8,}",
+        r"[?&](?:aid|article_id|articleId|newsId|news_id|nid|idxno|no|idx)=\d{4,}",
+        r"/mnews/article/\d+/\d+",
+    )
+]
+_NOT_ARTICLE = re.compile(
+    r"/(?:tag|tags|search|login|member|author|reporter|section|list)(?:[/?.]|$)|articleList", re.I
+)
+
+
+def strip_doctype(data: bytes) -> bytes:
+    data = _DOCTYPE.sub(b"", data, count=1)
+    return _ENTITY_DECL.sub(b"", data)
+
+
+def _dt(struct) -> datetime | None:
+    if not struct:
+        return None
+    try:
+        return datetime(*struct[:6], tzinfo=UTC)
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_feed(data: bytes, base_url: str, *, content_type: str | None = None) -> list[DiscoveredLink]:
+    """RSS 0.9x/1.0/2.0 and Atom items as links, newest first."""
+    import feedparser
+
+    safe = strip_doctype(data)
+    text, encoding = decode_bytes(safe, content_type)
+    # Re-encode as UTF-8 with the declaration rewritten, so feedparser cannot mis-decode EUC-KR.
+    body = re.sub(r"^\s*<\?xml[^>]*\?>", '<?xml version="1.0" encoding="utf-8"?>', text, count=1).encode(
+        "utf-8"
+    )
+    parsed = feedparser.parse(
+        io.BytesIO(body), response_headers={"content-type": "application/xml; charset=utf-8"}
+    )
+    if not parsed.entries and parsed.get("bozo") and not parsed.get("feed"):
+        raise ExtractionError(f"not a feed: {parsed.get('bozo_exception')}")
+    links = []
+    for entry in parsed.entries[:MAX_LINKS]:
+        href = entry.get("link") or next(
+            (link.get("href") for link in entry.get("links", []) if link.get("href")), None
+        )
+        if not href:
+            continue
+        published = _dt(entry.get("published_parsed") or entry.get("updated_parsed"))
+        title = html_lib.unescape(entry.get("title") or "").strip() or None
+        links.append(DiscoveredLink(url=urljoin(base_url, href.strip()), title=title, published=published))
+    return _newest_first(links)
+
+
+_LOC = re.compile(rb"<(?:\w+:)?(sitemap|url)\b[^>]*>(.*?)</(?:\w+:)?\1>", re.S | re.I)
+_TAG = {
+    "loc": re.compile(rb"<(?:\w+:)?loc>\s*(.*?)\s*</(?:\w+:)?loc>", re.S | re.I),
+    "lastmod": re.compile(rb"<(?:\w+:)?lastmod>\s*(.*?)\s*</(?:\w+:)?lastmod>", re.S | re.I),
+    "pubdate": re.compile(
+        rb"<(?:\w+:)?publication_date>\s*(.*?)\s*</(?:\w+:)?publication_date>", re.S | re.I
+    ),
+    "title": re.compile(rb"<(?:\w+:)?title>\s*(.*?)\s*</(?:\w+:)?title>", re.S | re.I),
+}
+
+
+def _cdata(raw: bytes) -> str:
+    text = raw.decode("utf-8", "replace").strip()
+    if text.startswith("<![CDATA[") and text.endswith("]]>"):
+        text = text[9:-3]
+    return html_lib.unescape(text).strip()
+
+
+def parse_sitemap(
+    data: bytes, base_url: str, *, limit: int = MAX_LINKS
+) -> tuple[list[DiscoveredLink], list[str]]:
+    """(article links newest first, child sitemaps) from a urlset, Google News sitemap or index."""
+    data = strip_doctype(data)
+    links: list[DiscoveredLink] = []
+    children: list[str] = []
+    for m in _LOC.finditer(data):
+        kind, inner = m.group(1).lower(), m.group(2)
+        loc = _TAG["loc"].search(inner)
+        if not loc:
+            continue
+        url = urljoin(base_url, _cdata(loc.group(1)))
+        if kind == b"sitemap" or kind == "sitemap":
+            children.append(url)
+            continue
+        when = _TAG["pubdate"].search(inner) or _TAG["lastmod"].search(inner)
+        title = _TAG["title"].search(inner)
+        links.append(
+            DiscoveredLink(
+                url=url,
+                title=_cdata(title.group(1)) if title else None,
+                published=parse_date(_cdata(when.group(1))) if when else None,
+            )
+        )
+    return _newest_first(links)[:limit], children
+
+
+def looks_like_article(url: str) -> bool:
+    if _NOT_ARTICLE.search(url):
+        return False
+    return any(p.search(url) for p in ARTICLE_URL_PATTERNS)
+
+
+def parse_listing(
+    html: str | bytes, base_url: str, *, link_selector: str | None = None
+) -> list[DiscoveredLink]:
+    """Article links on a section or search-results page (never navigation or tag links)."""
+    text = decode_bytes(html)[0] if isinstance(html, bytes) else html
+    tree = parse_html(text)
+    base_host = urlsplit(base_url).hostname
+    seen: dict[str, DiscoveredLink] = {}
+    if link_selector:
+        nodes = tree.css(link_selector)
+    else:
+        tree.strip_tags(["nav", "header", "footer", "script", "style"])
+        nodes = tree.css("a[href]")
+    for a in nodes:
+        href = a.attributes.get("href") if a.tag == "a" else None
+        if href is None:
+            inner = a.css_first("a[href]")
+            href = inner.attributes.get("href") if inner is not None else None
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        url = urljoin(base_url, href.strip()).split("#")[0]
+        if urlsplit(url).scheme not in ("http", "https"):
+            continue
+        if not link_selector and (urlsplit(url).hostname != base_host or not looks_like_article(url)):
+            continue
+        title = node_text(a) or None
+        if url not in seen or (title and not seen[url].title):
+            seen[url] = DiscoveredLink(url=url, title=title)
+        if len(seen) >= MAX_LINKS:
+            break
+    return list(seen.values())
+
+
+def parse_naver_search(data: bytes) -> list[DiscoveredLink]:
+    """Naver News Search API JSON: each item's publisher URL (originallink), else its Naver link."""
+    try:
+        payload = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ExtractionError(f"Naver search answer is not JSON: {exc}") from exc
+    links = []
+    for item in payload.get("items", [])[:MAX_LINKS]:
+        url = item.get("originallink") or item.get("link")
+        if not url:
+            continue
+        title = re.sub(r"<[^>]+>", "", html_lib.unescape(item.get("title") or "")).strip() or None
+        links.append(DiscoveredLink(url=url, title=title, published=parse_date(_rfc822(item.get("pubDate")))))
+    return _newest_first(links)
+
+
+def _rfc822(value: str | None) -> str | None:
+    if not value:
+        return None
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(value).isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def _newest_first(links: list[DiscoveredLink]) -> list[DiscoveredLink]:
+    oldest = datetime.min.replace(tzinfo=UTC)
+    return sorted(links, key=lambda link: link.published or oldest, reverse=True)

@@ -1,0 +1,452 @@
+"""The only module that talks HTTP: one shared httpx.AsyncClient with politeness and limits.
+
+What httpx does not do, and this module does (facts measured on this machine):
+- no body or decompression limit in httpx: bodies are streamed raw and decoded here, one
+  content-coding at most, with the decoded size bounded per call (gzip/deflate via zlib's
+  max_length, brotli via output_buffer_limit); zstd and chained codings are refused;
+- the read timeout restarts on every chunk: a total deadline wraps each attempt;
+- redirects to 127.0.0.1 are followed: redirects are followed here, hop by hop, and every TCP
+  connection goes through a network backend that resolves the name itself, refuses forbidden
+  addresses and connects to exactly the address it checked (no DNS-rebinding window);
+- politeness: per-host concurrency and delay, robots.txt (protego) with Crawl-delay, an honest
+  User-Agent, conditional GET, retries with backoff and jitter honouring Retry-After.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import random
+import socket
+import time
+import zlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import httpcore
+import httpx
+
+from .cassette import Cassette
+from .errors import BlockedURLError, FetchError
+from .models import Fetched
+
+log = logging.getLogger(__name__)
+
+PROJECT_URL = "https://github.com/ai-center-monitor/ai-center-monitor"
+DEFAULT_USER_AGENT = f"ai-center-monitor/0.1 (+{PROJECT_URL})"
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 522, 524})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least the first 500 KiB
+# 100.64/10 (carrier-grade NAT) and the other special ranges are refused too.
+_EXTRA_FORBIDDEN = [ipaddress.ip_network(n) for n in ("100.64.0.0/10", "192.0.0.0/24", "198.18.0.0/15")]
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    user_agent: str = DEFAULT_USER_AGENT
+    per_host_delay: float = 1.0
+    per_host_concurrency: int = 1
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    total_timeout: float = 60.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 10
+    retries: int = 2
+    backoff: float = 1.0
+    max_retry_after: float = 120.0
+    allow_private_networks: bool = False
+    respect_robots: bool = True
+    max_connections: int = 16
+    # Addresses allowed even when private networks are not (tests serve from 127.0.0.1).
+    extra_allowed_ips: frozenset[str] = field(default_factory=frozenset)
+
+
+def forbidden_reason(ip: str, settings: FetchSettings) -> str | None:
+    """Why connecting to `ip` is refused, or None when it is a public address."""
+    if settings.allow_private_networks or ip in settings.extra_allowed_ips:
+        return None
+    try:
+        addr = ipaddress.ip_address(ip.split("%")[0])
+    except ValueError:
+        return f"unparseable address {ip!r}"
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    if addr.is_loopback:
+        return f"{ip} is a loopback address"
+    if addr.is_link_local:
+        return f"{ip} is link-local (cloud metadata lives here)"
+    if addr.is_private or addr.is_reserved or addr.is_multicast or addr.is_unspecified:
+        return f"{ip} is a private or reserved address"
+    if any(addr in net for net in _EXTRA_FORBIDDEN):
+        return f"{ip} is in a shared or special-purpose range"
+    return None
+
+
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+
+async def system_resolve(host: str, port: int) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [info[4][0] for info in infos]
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Resolve, check, then connect to the very address that was checked."""
+
+    def __init__(self, settings: FetchSettings, resolver: Resolver | None = None):
+        self._settings = settings
+        self._resolve = resolver or system_resolve
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        try:
+            addresses = [host] if _is_ip(host) else await self._resolve(host, port)
+        except OSError as exc:
+            raise FetchError(f"cannot resolve {host}: {exc}", kind="dns") from exc
+        if not addresses:
+            raise FetchError(f"{host} has no address", kind="dns")
+        for ip in addresses:
+            reason = forbidden_reason(ip, self._settings)
+            if reason:
+                raise BlockedURLError(f"refused to connect to {host}: {reason}", url=host)
+        return await self._inner.connect_tcp(addresses[0], port, timeout, local_address, socket_options)
+
+    async def connect_unix_socket(self, path, timeout=None, socket_options=None):  # pragma: no cover
+        raise BlockedURLError("unix sockets are not allowed")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        return False
+
+
+def check_url(url: str) -> None:
+    """Refuse what must never be fetched before any connection: schemes, userinfo, backslashes."""
+    if "\\" in url:
+        raise BlockedURLError("backslash in URL refused (parsers disagree on it)", url=url)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise BlockedURLError(f"scheme {parts.scheme or '(none)'!r} refused: only http and https", url=url)
+    if "@" in parts.netloc:
+        raise BlockedURLError("credentials in URL refused", url=url)
+    if not parts.hostname:
+        raise BlockedURLError("URL has no host", url=url)
+
+
+class _Decoder:
+    """Bounded decoding of one content-coding; raises once output passes `limit`."""
+
+    def __init__(self, coding: str, limit: int, url: str):
+        self.limit, self.url, self.out = limit, url, 0
+        self.coding = coding
+        if coding in ("gzip", "x-gzip"):
+            self._z = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif coding == "deflate":
+            self._z = zlib.decompressobj()
+            self._raw_fallback = True
+        elif coding == "br":
+            import brotli
+
+            self._br = brotli.Decompressor()
+        elif coding not in ("", "identity"):
+            raise FetchError(
+                f"content-encoding {coding!r} not supported (not requested)", url=url, kind="encoding"
+            )
+
+    def _count(self, chunk: bytes) -> bytes:
+        self.out += len(chunk)
+        if self.out > self.limit:
+            raise FetchError(f"decoded body exceeds {self.limit} bytes", url=self.url, kind="too_large")
+        return chunk
+
+    def feed(self, data: bytes) -> bytes:
+        if self.coding in ("", "identity"):
+            return self._count(data)
+        if self.coding == "br":
+            parts = [self._count(self._br.process(data, output_buffer_limit=65536))]
+            while not self._br.can_accept_more_data():
+                parts.append(self._count(self._br.process(b"", output_buffer_limit=65536)))
+            return b"".join(parts)
+        parts = []
+        buf = data
+        while True:
+            room = self.limit - self.out + 1
+            try:
+                chunk = self._z.decompress(buf, room)
+            except zlib.error as exc:
+                if self.coding == "deflate" and getattr(self, "_raw_fallback", False) and self.out == 0:
+                    self._raw_fallback = False
+                    self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise FetchError(f"corrupt {self.coding} body: {exc}", url=self.url, kind="encoding") from exc
+            parts.append(self._count(chunk))
+            buf = self._z.unconsumed_tail
+            if not buf:
+                return b"".join(parts)
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or HTTP date); None when unusable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+class HostGate:
+    """Per-host concurrency and minimum delay between request starts."""
+
+    def __init__(self, concurrency: int, delay: float, clock: Callable[[], float], sleep):
+        self._sem = asyncio.Semaphore(max(1, concurrency))
+        self.delay = delay
+        self._next = 0.0
+        self._clock, self._sleep = clock, sleep
+        self._lock = asyncio.Lock()
+
+    async def __aenter__(self):
+        await self._sem.acquire()
+        async with self._lock:
+            wait = self._next - self._clock()
+            if wait > 0:
+                await self._sleep(wait)
+            self._next = self._clock() + self.delay
+        return self
+
+    async def __aexit__(self, *exc):
+        self._sem.release()
+
+
+class Fetcher:
+    """Fetch pages politely; one instance per crawl or daemon, shared by every source."""
+
+    def __init__(
+        self,
+        settings: FetchSettings | None = None,
+        *,
+        resolver: Resolver | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        record: Cassette | None = None,
+        replay: Cassette | None = None,
+    ):
+        self.settings = s = settings or FetchSettings()
+        self._sleep, self._clock = sleep, clock
+        self._record, self._replay = record, replay
+        transport = httpx.AsyncHTTPTransport()
+        transport._pool = httpcore.AsyncConnectionPool(  # a guarded network backend, same defaults
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=s.max_connections,
+            max_keepalive_connections=s.max_connections,
+            keepalive_expiry=5.0,
+            network_backend=GuardedBackend(s, resolver),
+        )
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate, br"},
+            timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout),
+            follow_redirects=False,
+        )
+        self._gates: dict[str, HostGate] = {}
+        self._robots: dict[str, tuple[object | None, float]] = {}
+        self._robots_locks: dict[str, asyncio.Lock] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+        if self._record:
+            self._record.save()
+
+    def _gate(self, host: str, crawl_delay: float | None = None) -> HostGate:
+        gate = self._gates.get(host)
+        if gate is None:
+            gate = self._gates[host] = HostGate(
+                self.settings.per_host_concurrency, self.settings.per_host_delay, self._clock, self._sleep
+            )
+        if crawl_delay is not None:
+            gate.delay = max(self.settings.per_host_delay, crawl_delay)
+        return gate
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        max_bytes: int | None = None,
+        check_robots: bool = True,
+    ) -> Fetched:
+        """GET `url` following redirects; raises FetchError (with .kind) on every failure."""
+        if self._replay is not None:
+            return self._replay.get(url)
+        check_url(url)
+        if check_robots and self.settings.respect_robots:
+            await self._check_robots(url)
+        result = await self._fetch_with_retries(
+            url, etag, last_modified, max_bytes or self.settings.max_bytes
+        )
+        if self._record is not None:
+            self._record.put(url, result)
+        return result
+
+    async def _fetch_with_retries(self, url, etag, last_modified, max_bytes, truncate=False) -> Fetched:
+        s = self.settings
+        attempt = 0
+        while True:
+            try:
+                return await self._follow(url, etag, last_modified, max_bytes, truncate)
+            except FetchError as exc:
+                retryable = exc.kind in ("timeout", "connect", "incomplete") or (
+                    exc.kind == "http_status" and exc.status in RETRY_STATUSES
+                )
+                if not retryable or attempt >= s.retries:
+                    raise
+                wait = getattr(exc, "retry_after", None)
+                if wait is None:
+                    wait = s.backoff * (2**attempt) * (0.5 + random.random())
+                wait = min(wait, s.max_retry_after)
+                log.debug("retrying %s in %.1fs after %s", url, wait, exc)
+                attempt += 1
+                await self._sleep(wait)
+
+    async def _follow(self, url, etag, last_modified, max_bytes, truncate) -> Fetched:
+        current = url
+        for _hop in range(self.settings.max_redirects + 1):
+            check_url(current)
+            host = urlsplit(current).hostname or ""
+            async with self._gate(host):
+                status, headers, body, elapsed = await self._one(
+                    current, etag, last_modified, max_bytes, truncate
+                )
+            if status in REDIRECT_STATUSES and "location" in headers:
+                current = urljoin(current, headers["location"].strip())
+                etag = last_modified = None
+                continue
+            if status == 304 or 200 <= status < 300:
+                return Fetched(current, status, headers, body, requested_url=url, elapsed=elapsed)
+            err = FetchError(f"HTTP {status}", url=current, kind="http_status", status=status)
+            err.retry_after = parse_retry_after(headers.get("retry-after"))  # type: ignore[attr-defined]
+            raise err
+        raise FetchError(f"more than {self.settings.max_redirects} redirects", url=url, kind="redirects")
+
+    async def _one(self, url, etag, last_modified, max_bytes, truncate):
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        started = self._clock()
+        try:
+            async with asyncio.timeout(self.settings.total_timeout):
+                async with self._client.stream("GET", url, headers=headers) as resp:
+                    head = {k.lower(): v for k, v in resp.headers.items()}
+                    if (
+                        resp.status_code in REDIRECT_STATUSES
+                        or resp.status_code == 304
+                        or resp.status_code >= 400
+                    ):
+                        return resp.status_code, head, b"", self._clock() - started
+                    body = await self._read_body(resp, url, head, max_bytes, truncate)
+                    return resp.status_code, head, body, self._clock() - started
+        except TimeoutError as exc:
+            raise FetchError(
+                f"no complete answer within {self.settings.total_timeout:g}s", url=url, kind="timeout"
+            ) from exc
+        except httpx.TimeoutException as exc:
+            raise FetchError(f"timed out ({type(exc).__name__})", url=url, kind="timeout") from exc
+        except httpx.RemoteProtocolError as exc:
+            raise FetchError(f"connection broken mid-answer: {exc}", url=url, kind="incomplete") from exc
+        except (httpx.ConnectError, httpx.ReadError, httpx.WriteError) as exc:
+            raise FetchError(
+                f"connection failed: {exc or type(exc).__name__}", url=url, kind="connect"
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(f"HTTP error: {exc}", url=url, kind="protocol") from exc
+
+    async def _read_body(
+        self, resp: httpx.Response, url: str, head: dict, max_bytes: int, truncate: bool
+    ) -> bytes:
+        length = head.get("content-length", "")
+        if length.isdigit() and int(length) > max_bytes and not truncate:
+            raise FetchError(
+                f"page is {length} bytes, over the {max_bytes}-byte cap", url=url, kind="too_large"
+            )
+        codings = [c.strip().lower() for c in head.get("content-encoding", "").split(",") if c.strip()]
+        codings = [c for c in codings if c != "identity"]
+        if len(codings) > 1:
+            raise FetchError(f"chained content-encoding {codings} refused", url=url, kind="encoding")
+        decoder = _Decoder(codings[0] if codings else "", max_bytes, url)
+        parts: list[bytes] = []
+        wire = 0
+        try:
+            # No chunk size: iter_raw(n) would buffer n bytes and hide a slow drip from the deadline.
+            async for chunk in resp.aiter_raw():
+                wire += len(chunk)
+                if wire > max_bytes:
+                    raise FetchError(f"body over the {max_bytes}-byte cap", url=url, kind="too_large")
+                parts.append(decoder.feed(chunk))
+        except FetchError as exc:
+            if truncate and exc.kind == "too_large":
+                return b"".join(parts)[:max_bytes]
+            raise
+        return b"".join(parts)
+
+    async def _check_robots(self, url: str) -> None:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        lock = self._robots_locks.setdefault(origin, asyncio.Lock())
+        async with lock:
+            cached = self._robots.get(origin)
+            if cached is None or cached[1] < self._clock():
+                rules = await self._load_robots(origin)
+                ttl = 300 if rules == "disallow-all" else 3600  # retry an unreachable robots.txt sooner
+                self._robots[origin] = cached = (rules, self._clock() + ttl)
+        rules = cached[0]
+        if rules is None:
+            return
+        if rules == "disallow-all":
+            raise FetchError(
+                "robots.txt unreachable (server error): treated as disallow", url=url, kind="robots"
+            )
+        if not rules.can_fetch(url, self.settings.user_agent):  # type: ignore[attr-defined]
+            raise FetchError("disallowed by robots.txt", url=url, kind="robots")
+        delay = rules.crawl_delay(self.settings.user_agent)  # type: ignore[attr-defined]
+        self._gate(parts.hostname or "", float(delay) if delay else None)
+
+    async def _load_robots(self, origin: str):
+        from protego import Protego
+
+        try:
+            fetched = await self._fetch_with_retries(
+                f"{origin}/robots.txt", None, None, ROBOTS_MAX_BYTES, True
+            )
+        except FetchError as exc:
+            if exc.kind == "http_status" and exc.status is not None and 400 <= exc.status < 500:
+                return None  # RFC 9309: unavailable (4xx) means allow everything
+            log.warning("robots.txt for %s unreachable (%s): disallowing for now", origin, exc)
+            return "disallow-all"  # server error, timeout or refused: unreachable means disallow
+        try:
+            return Protego.parse(fetched.content.decode("utf-8", "replace"))
+        except Exception:  # a robots file we cannot parse restricts nothing
+            return None

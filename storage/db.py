@@ -1,0 +1,161 @@
+"""Opening the database: WAL, busy timeout, foreign keys, schema migrations, write transactions.
+
+Writes go through `write_transaction(db)`, which takes `BEGIN IMMEDIATE`: a deferred BEGIN
+(what sqlite-utils' `db.atomic()` opens) fails at once with "database is locked" when a
+read-then-write meets a second writer, whatever the busy timeout; IMMEDIATE waits its turn.
+The connection runs in autocommit mode so that no library call commits our transaction early;
+inside one, only plain SQL is used (sqlite-utils' write helpers commit on their own).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from scrapers.errors import MonitorError
+
+SCHEMA_VERSION = 2
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StorageError(MonitorError):
+    """The database could not be opened, migrated or written (disk full, locked, corrupt)."""
+
+
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        """CREATE TABLE sources (
+            name TEXT PRIMARY KEY, kind TEXT, url TEXT,
+            last_attempt TEXT, last_success TEXT, last_error TEXT, last_error_kind TEXT, last_error_at TEXT,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            health TEXT NOT NULL DEFAULT 'ok', health_reason TEXT,
+            next_due TEXT, last_new_link_at TEXT, runs INTEGER NOT NULL DEFAULT 0,
+            avg_body_chars REAL, quality_failures INTEGER NOT NULL DEFAULT 0, sample_page TEXT
+        )""",
+        """CREATE TABLE stories (
+            id INTEGER PRIMARY KEY, title TEXT, first_seen TEXT NOT NULL, representative_article_id INTEGER
+        )""",
+        """CREATE TABLE articles (
+            id INTEGER PRIMARY KEY, canonical_url TEXT NOT NULL UNIQUE, url TEXT NOT NULL, source TEXT,
+            title TEXT, byline TEXT, published TEXT, body TEXT NOT NULL, site_name TEXT, extractor TEXT,
+            content_hash TEXT NOT NULL, signature BLOB, story_id INTEGER REFERENCES stories(id),
+            version INTEGER NOT NULL DEFAULT 1, matched INTEGER NOT NULL DEFAULT 1,
+            first_seen TEXT NOT NULL, updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX articles_content_hash ON articles(content_hash)",
+        "CREATE INDEX articles_story ON articles(story_id)",
+        """CREATE TABLE article_urls (
+            url TEXT PRIMARY KEY, article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+        )""",
+        """CREATE TABLE article_versions (
+            id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL, title TEXT, body TEXT NOT NULL, content_hash TEXT NOT NULL, diff TEXT,
+            created_at TEXT NOT NULL, UNIQUE(article_id, version)
+        )""",
+        """CREATE TABLE story_bands (
+            band TEXT NOT NULL, article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            story_id INTEGER NOT NULL, PRIMARY KEY (band, article_id)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE topic_matches (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE, topic TEXT NOT NULL,
+            terms TEXT NOT NULL, snippets TEXT NOT NULL, PRIMARY KEY (article_id, topic)
+        )""",
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY, msg_id TEXT NOT NULL UNIQUE, dedup_key TEXT NOT NULL UNIQUE,
+            webhook TEXT NOT NULL, event TEXT NOT NULL, article_id INTEGER REFERENCES articles(id),
+            story_id INTEGER, topic TEXT, payload TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL, last_error TEXT, created_at TEXT NOT NULL, sent_at TEXT
+        )""",
+        "CREATE INDEX outbox_due ON outbox(status, next_attempt_at)",
+        """CREATE TABLE webhook_state (
+            name TEXT PRIMARY KEY, disabled_at TEXT, disabled_reason TEXT
+        )""",
+        """CREATE TABLE fetch_log (
+            url TEXT PRIMARY KEY, source TEXT, status INTEGER, etag TEXT, last_modified TEXT,
+            content_hash TEXT, error_kind TEXT, error TEXT, checked_at TEXT NOT NULL,
+            article_id INTEGER, matched INTEGER NOT NULL DEFAULT 0
+        )""",
+    ],
+    2: [
+        # Full-text search that works for Korean: trigram tokens find '컴퓨팅센터' inside 'AI컴퓨팅센터를'.
+        """CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, body, content='articles', content_rowid='id', tokenize='trigram'
+        )""",
+        """CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+        END""",
+        """CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+        END""",
+        """CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+            INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+        END""",
+        "INSERT INTO articles_fts(rowid, title, body) SELECT id, title, body FROM articles",
+    ],
+}
+
+
+def open_db(path: str | Path, *, memory: bool = False) -> sqlite_utils.Database:
+    """Open (creating and migrating as needed) the monitor database at `path`."""
+    try:
+        if memory:
+            conn = sqlite3.connect(":memory:", isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        else:
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not memory:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        db = sqlite_utils.Database(conn)
+        migrate(db)
+        return db
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"cannot open database {path}: {exc}") from exc
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring an older file up to SCHEMA_VERSION in place, one version per transaction."""
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise StorageError(f"database schema {current} is newer than this program ({SCHEMA_VERSION})")
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        with write_transaction(db):
+            for statement in MIGRATIONS[version]:
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {version}")
+    return SCHEMA_VERSION
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error (a full disk included)."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise StorageError(f"cannot start a write: {exc}") from exc
+    try:
+        yield db
+        db.execute("COMMIT")
+    except BaseException as exc:
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        if isinstance(exc, sqlite3.OperationalError):
+            raise StorageError(f"write rolled back: {exc}") from exc
+        raise

@@ -1,0 +1,129 @@
+"""Pure deduplication and change detection: fingerprints, MinHash signatures, LSH bands, diffs.
+
+Three levels:
+1. one article per canonical URL (the key of the articles table);
+2. the same normalised text under another URL is the same article (content hash);
+3. a near-duplicate (a press release or wire story reprinted with small edits) joins a story.
+
+Level 3 uses MinHash with one-permutation hashing (Li, Owen & Zhang 2012): every character
+5-gram of the normalised text is hashed once, the hash picks one of 128 bins and the bin keeps
+its minimum, so a signature costs one pass over the text. 32 bands of 4 rows give candidates
+(a pair with Jaccard 0.5 becomes a candidate with probability 0.87, one with 0.2 with 0.05); a
+candidate joins the story only when its estimated similarity passes STORY_THRESHOLD. Lookup
+is an indexed query on 32 band keys, so its cost does not grow with the store.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import struct
+import unicodedata
+import zlib
+from dataclasses import dataclass
+
+SHINGLE = 5
+BINS = 128
+BANDS = 32
+ROWS = BINS // BANDS
+EMPTY = 0xFFFFFFFF
+# Chosen from fixtures/reprints (bench/dedup.py prints the distribution): reprints score
+# 0.45-1.0, separately written stories on the same topic at most 0.12.
+STORY_THRESHOLD = 0.30
+
+_NOISE_LINES = re.compile(
+    r"^(?:.*(?:조회수?|조회|views?)\s*[:：]?\s*[\d,]+.*|.*(?:수정|업데이트|updated)\s*[:：]?\s*\d{4}[.\-/]\s*\d{1,2}[.\-/]\s*\d{1,2}.*"
+    r"|(?:광고|AD|Advertisement|전체기사 본문배너)\s*)$",
+    re.I,
+)
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def material_text(title: str | None, body: str) -> str:
+    """The text that counts for change detection: view counters, edit stamps and ad labels removed."""
+    lines = [
+        ln
+        for ln in f"{title or ''}\n{body}".splitlines()
+        if ln.strip() and not _NOISE_LINES.match(ln.strip())
+    ]
+    return "\n".join(lines)
+
+
+def fingerprint_text(text: str) -> str:
+    """Lower-case, NFKC, letters and digits only: equal for texts that differ in spacing or punctuation."""
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def content_hash(title: str | None, body: str) -> str:
+    return hashlib.sha256(fingerprint_text(material_text(title, body)).encode("utf-8")).hexdigest()
+
+
+def body_hash(body: str) -> str:
+    """Hash of the body alone: the same story under another URL may carry a different headline."""
+    return hashlib.sha256(fingerprint_text(material_text(None, body)).encode("utf-8")).hexdigest()
+
+
+def signature(text: str) -> tuple[int, ...]:
+    """One-permutation MinHash of the character 5-grams of the fingerprint text."""
+    fp = fingerprint_text(text)
+    mins = [EMPTY] * BINS
+    if not fp:
+        return tuple(mins)
+    if len(fp) < SHINGLE:
+        fp = fp.ljust(SHINGLE, "_")
+    crc = zlib.crc32
+    for i in range(len(fp) - SHINGLE + 1):
+        h = crc(fp[i : i + SHINGLE].encode("utf-8"))
+        h = (h * 0x9E3779B1) & 0xFFFFFFFF  # spread crc32's low bits before binning
+        b = h & (BINS - 1)
+        v = h >> 7
+        if v < mins[b]:
+            mins[b] = v
+    # Densify: an empty bin borrows from the next non-empty one (rotation), so short texts still band.
+    if EMPTY in mins and any(m != EMPTY for m in mins):
+        for b in range(BINS):
+            if mins[b] == EMPTY:
+                step = 1
+                while mins[(b + step) % BINS] == EMPTY:
+                    step += 1
+                mins[b] = mins[(b + step) % BINS] ^ (step * 0x5BD1E995 & 0x1FFFFFF)
+    return tuple(mins)
+
+
+def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    """Estimated Jaccard similarity of the two shingle sets."""
+    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / BINS
+
+
+def band_keys(sig: tuple[int, ...]) -> list[str]:
+    keys = []
+    for band in range(BANDS):
+        chunk = sig[band * ROWS : (band + 1) * ROWS]
+        digest = hashlib.blake2b(struct.pack(f"{ROWS}I", *chunk), digest_size=8).hexdigest()
+        keys.append(f"{band:02d}{digest}")
+    return keys
+
+
+def pack_signature(sig: tuple[int, ...]) -> bytes:
+    return struct.pack(f"{BINS}I", *sig)
+
+
+def unpack_signature(blob: bytes) -> tuple[int, ...]:
+    return struct.unpack(f"{BINS}I", blob)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    material: bool
+    diff: str
+
+
+def detect_change(old_title: str | None, old_body: str, new_title: str | None, new_body: str) -> Change:
+    """Did the article change materially? Whitespace, counters, edit stamps and ads do not count."""
+    if content_hash(old_title, old_body) == content_hash(new_title, new_body):
+        return Change(False, "")
+    old = [f"# {old_title or ''}", *[p for p in old_body.split("\n\n") if p.strip()]]
+    new = [f"# {new_title or ''}", *[p for p in new_body.split("\n\n") if p.strip()]]
+    diff = "\n".join(difflib.unified_diff(old, new, "before", "after", lineterm="", n=1))
+    return Change(True, diff)
