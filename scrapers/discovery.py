@@ -66,7 +66,7 @@ def parse_feed(data: bytes, base_url: str, *, content_type: str | None = None) -
     import feedparser
 
     safe = strip_doctype(data)
-    text, encoding = decode_bytes(safe, content_type)
+    text, _ = decode_bytes(safe, content_type)
     # Re-encode as UTF-8 with the declaration rewritten, so feedparser cannot mis-decode EUC-KR.
     body = re.sub(r"^\s*<\?xml[^>]*\?>", '<?xml version="1.0" encoding="utf-8"?>', text, count=1).encode(
         "utf-8"

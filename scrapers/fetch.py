@@ -296,6 +296,7 @@ class Fetcher:
         last_modified: str | None = None,
         max_bytes: int | None = None,
         check_robots: bool = True,
+        headers: dict[str, str] | None = None,
     ) -> Fetched:
         """GET `url` following redirects; raises FetchError (with .kind) on every failure."""
         if self._replay is not None:
@@ -310,12 +311,14 @@ class Fetcher:
             self._record.put(url, result)
         return result
 
-    async def _fetch_with_retries(self, url, etag, last_modified, max_bytes, truncate=False) -> Fetched:
+    async def _fetch_with_retries(
+        self, url, etag, last_modified, max_bytes, truncate=False, headers=None
+    ) -> Fetched:
         s = self.settings
         attempt = 0
         while True:
             try:
-                return await self._follow(url, etag, last_modified, max_bytes, truncate)
+                return await self._follow(url, etag, last_modified, max_bytes, truncate, headers)
             except FetchError as exc:
                 retryable = exc.kind in ("timeout", "connect", "incomplete") or (
                     exc.kind == "http_status" and exc.status in RETRY_STATUSES
@@ -330,14 +333,14 @@ class Fetcher:
                 attempt += 1
                 await self._sleep(wait)
 
-    async def _follow(self, url, etag, last_modified, max_bytes, truncate) -> Fetched:
+    async def _follow(self, url, etag, last_modified, max_bytes, truncate, extra=None) -> Fetched:
         current = url
         for _hop in range(self.settings.max_redirects + 1):
             check_url(current)
             host = urlsplit(current).hostname or ""
             async with self._gate(host):
                 status, headers, body, elapsed = await self._one(
-                    current, etag, last_modified, max_bytes, truncate
+                    current, etag, last_modified, max_bytes, truncate, extra
                 )
             if status in REDIRECT_STATUSES and "location" in headers:
                 current = urljoin(current, headers["location"].strip())
@@ -350,8 +353,8 @@ class Fetcher:
             raise err
         raise FetchError(f"more than {self.settings.max_redirects} redirects", url=url, kind="redirects")
 
-    async def _one(self, url, etag, last_modified, max_bytes, truncate):
-        headers = {}
+    async def _one(self, url, etag, last_modified, max_bytes, truncate, extra=None):
+        headers = dict(extra or {})
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:

@@ -61,7 +61,7 @@ class OutboxRow:
     payload: dict
 
 
-Enqueue = Callable[[SaveResult, ArticleInput], list[OutboxRow]]
+Enqueue = Callable[[sqlite_utils.Database, SaveResult, ArticleInput], list[OutboxRow]]
 
 
 def _url_owner(db: sqlite_utils.Database, urls: list[str]) -> int | None:
@@ -190,7 +190,7 @@ def save_article(
             result = _insert_new(db, item, bhash, now, topics)
         _log_fetch(db, item, now, result.article_id, bhash)
         if enqueue is not None and result.status in ("new", "changed"):
-            for out in enqueue(result, item):
+            for out in enqueue(db, result, item):
                 _insert_outbox(db, out, result, now)
         return result
 

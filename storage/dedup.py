@@ -7,10 +7,10 @@ Three levels:
 
 Level 3 uses MinHash with one-permutation hashing (Li, Owen & Zhang 2012): every character
 5-gram of the normalised text is hashed once, the hash picks one of 128 bins and the bin keeps
-its minimum, so a signature costs one pass over the text. 32 bands of 4 rows give candidates
-(a pair with Jaccard 0.5 becomes a candidate with probability 0.87, one with 0.2 with 0.05); a
-candidate joins the story only when its estimated similarity passes STORY_THRESHOLD. Lookup
-is an indexed query on 32 band keys, so its cost does not grow with the store.
+its minimum, so a signature costs one pass over the text. 42 bands of 3 rows give candidates
+(a pair with Jaccard 0.48 becomes a candidate with probability 0.99, one with 0.05 with 0.005);
+a candidate joins the story only when its estimated similarity passes STORY_THRESHOLD. Lookup
+is an indexed query on 42 band keys, so its cost does not grow with the store.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from dataclasses import dataclass
 
 SHINGLE = 5
 BINS = 128
-BANDS = 32
-ROWS = BINS // BANDS
+BANDS = 42
+ROWS = 3
 EMPTY = 0xFFFFFFFF
-# Chosen from fixtures/reprints (bench/dedup.py prints the distribution): reprints score
-# 0.45-1.0, separately written stories on the same topic at most 0.12.
+# Chosen from fixtures/reprints.json (bench/dedup.py prints the distribution): reprint pairs
+# score 0.48-0.96, separately written stories on the same topic at most 0.05.
 STORY_THRESHOLD = 0.30
 
 _NOISE_LINES = re.compile(

@@ -1,0 +1,312 @@
+"""`monitor`: a thin command line over the library. Each command loads settings, opens the
+database, calls one library function and renders the result. Exit codes: 0 ok, 1 the work
+failed (every source failed, nothing found), 2 bad usage or configuration."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+
+from scrapers.cassette import Cassette
+from scrapers.errors import MonitorError
+
+from .config import Settings, default_config_text, load_settings, settings_as_dict, with_overrides
+from .errors import ConfigError
+from .logs import setup_logging
+
+log = logging.getLogger("monitor")
+
+
+def _settings(args) -> Settings:
+    settings = load_settings(args.config)
+    if getattr(args, "db", None):
+        settings = with_overrides(settings, storage_path=args.db)
+    return settings
+
+
+def _db(args):
+    from storage.db import open_db
+
+    return open_db(_settings(args).storage_path)
+
+
+def _print_rows(rows: list[dict], as_json: bool, columns: list[str]) -> None:
+    if as_json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False, default=str))
+        return
+    if not rows:
+        print("(none)")
+        return
+    widths = {c: min(60, max(len(c), *(len(str(r.get(c, ""))) for r in rows))) for c in columns}
+    print("  ".join(c.ljust(widths[c]) for c in columns))
+    for r in rows:
+        print(
+            "  ".join(
+                str(r.get(c, "") if r.get(c) is not None else "")[: widths[c]].ljust(widths[c])
+                for c in columns
+            )
+        )
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def cmd_extract(args) -> int:
+    from scrapers.extract import extract_article
+
+    target = args.target
+    if target.startswith(("http://", "https://")):
+        from scrapers.fetch import Fetcher
+
+        settings = _settings(args)
+
+        async def get():
+            async with Fetcher(settings.fetch) as f:
+                return await f.fetch(target)
+
+        fetched = asyncio.run(get())
+        article = extract_article(
+            fetched.content, url=args.url or fetched.url, content_type=fetched.content_type
+        )
+    else:
+        try:
+            data = Path(target).read_bytes()
+        except OSError as exc:
+            raise MonitorError(f"cannot read {target}: {exc.strerror or exc}") from exc
+        article = extract_article(data, url=args.url, profile=args.profile)
+    if args.json:
+        print(json.dumps(article.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(article.title or "(no title)")
+        meta = [
+            x for x in (article.byline, article.published.isoformat() if article.published else None) if x
+        ]
+        if meta:
+            print(" · ".join(meta))
+        print(f"[{article.extractor}] {article.canonical_url or ''}".rstrip())
+        print()
+        print(article.body)
+    return 0 if article.body else 1
+
+
+def cmd_crawl(args) -> int:
+    from .runner import print_summary, run_crawl
+
+    settings = _settings(args)
+    replay = Cassette(args.replay) if args.replay else None
+    if replay is not None and not len(replay):
+        raise ConfigError(f"--replay {args.replay}: no cassette there (index.json missing or empty)")
+    record = Cassette(args.record) if args.record else None
+    report = asyncio.run(
+        run_crawl(
+            settings,
+            only=args.source or None,
+            replay=replay,
+            record=record,
+            progress=not args.quiet and sys.stderr.isatty(),
+        )
+    )
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print_summary(report)
+    return 1 if report.all_failed else 0
+
+
+def cmd_run(args) -> int:
+    from .scheduler import run_daemon
+
+    return run_daemon(_settings(args), replay=Cassette(args.replay) if args.replay else None, tick=args.tick)
+
+
+def cmd_search(args) -> int:
+    from storage.articles import search_articles
+
+    rows = search_articles(_db(args), " ".join(args.query), limit=args.limit)
+    _print_rows(rows, args.json, ["id", "published", "source", "title", "url"])
+    return 0
+
+
+def cmd_articles(args) -> int:
+    from storage.articles import list_articles
+
+    rows = list_articles(_db(args), topic=args.topic, limit=args.limit)
+    _print_rows(rows, args.json, ["id", "published", "source", "version", "story_id", "title", "url"])
+    return 0
+
+
+def cmd_stories(args) -> int:
+    from storage.articles import list_stories
+
+    rows = list_stories(_db(args))
+    if args.json:
+        _print_rows(rows, True, [])
+    else:
+        for s in rows:
+            print(f"#{s['id']} {s['title']}  (first seen {s['first_seen']}, {len(s['urls'])} article(s))")
+            for url in s["urls"]:
+                print(f"    {url}")
+    return 0
+
+
+def cmd_status(args) -> int:
+    from .status import source_status
+
+    status = source_status(_db(args), _settings(args))
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False, indent=1))
+        return 0
+    _print_rows(
+        status["sources"],
+        False,
+        ["name", "health", "health_reason", "last_success", "last_error", "consecutive_failures", "next_due"],
+    )
+    a = status["alerts"]
+    print(f"\nalerts: {a.get('pending', 0)} pending, {a.get('failed', 0)} failed, {a.get('sent', 0)} sent")
+    return 0
+
+
+def cmd_alerts(args) -> int:
+    from storage.outbox import list_deliveries, retry_delivery
+
+    from .clock import iso, utcnow
+
+    if args.action == "retry":
+        if args.id is None:
+            raise ConfigError("monitor alerts retry ID: give the delivery id (see `monitor alerts`)")
+        if not retry_delivery(_db(args), args.id, iso(utcnow())):
+            print(f"no delivery with id {args.id}", file=sys.stderr)
+            return 1
+        print(f"delivery {args.id} queued again")
+        return 0
+    if args.action == "test":
+        from .runner import send_test
+
+        if not args.webhook:
+            raise ConfigError("monitor alerts test WEBHOOK: give a webhook name")
+        ok, message = asyncio.run(send_test(_settings(args), args.webhook))
+        print(message)
+        return 0 if ok else 1
+    rows = list_deliveries(_db(args))
+    _print_rows(
+        rows, args.json, ["id", "event", "webhook", "status", "attempts", "last_error", "article_url"]
+    )
+    return 0
+
+
+def cmd_config(args) -> int:
+    if args.action == "init":
+        target = Path(args.path or "monitor.toml")
+        if target.exists() and not args.force:
+            print(f"{target} exists; use --force to overwrite", file=sys.stderr)
+            return 1
+        target.write_text(default_config_text(), "utf-8")
+        print(f"wrote {target}")
+        return 0
+    print(json.dumps(settings_as_dict(_settings(args)), ensure_ascii=False, indent=1))
+    return 0
+
+
+# --- parser -----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", help="TOML file (default: ./monitor.toml, else the built-in default)")
+    common.add_argument("--db", help="database path (overrides [storage] path)")
+    common.add_argument("--log-format", choices=("text", "json"), default="text")
+    common.add_argument("-v", "--verbose", action="store_true")
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress bar, warnings only")
+
+    p = argparse.ArgumentParser(
+        prog="monitor", description="News monitor for AI-center bids.", parents=[common]
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("crawl", parents=[common], help="one pass over all sources")
+    s.add_argument("--source", action="append", help="only this source (repeatable)")
+    s.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    s.add_argument(
+        "--replay", metavar="DIR", help="serve every response from a recorded cassette (no network)"
+    )
+    s.add_argument("--record", metavar="DIR", help="save every response as a cassette")
+    s.set_defaults(func=cmd_crawl)
+
+    s = sub.add_parser("run", parents=[common], help="the long-running service")
+    s.add_argument("--replay", metavar="DIR", help=argparse.SUPPRESS)
+    s.add_argument("--tick", type=float, default=None, help=argparse.SUPPRESS)
+    s.set_defaults(func=cmd_run)
+
+    s = sub.add_parser("extract", parents=[common], help="extract one article from a file or URL")
+    s.add_argument("target", metavar="FILE_OR_URL")
+    s.add_argument("--url", help="the page's URL (for profile detection and canonical URLs)")
+    s.add_argument("--profile", help="force an extraction profile")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_extract)
+
+    s = sub.add_parser("search", parents=[common], help="full-text search over stored articles")
+    s.add_argument("query", nargs="+")
+    s.add_argument("--limit", type=int, default=50)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("articles", parents=[common], help="stored articles, newest first")
+    s.add_argument("--topic")
+    s.add_argument("--limit", type=int)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_articles)
+
+    s = sub.add_parser("stories", parents=[common], help="stories and the outlets in them")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_stories)
+
+    s = sub.add_parser("status", parents=[common], help="source health and alert queue")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_status)
+
+    s = sub.add_parser("alerts", parents=[common], help="alert deliveries: list, retry ID, test WEBHOOK")
+    s.add_argument("action", nargs="?", choices=("list", "retry", "test"), default="list")
+    s.add_argument("target", nargs="?")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_alerts)
+
+    s = sub.add_parser(
+        "config", parents=[common], help="show the effective configuration or write a starter file"
+    )
+    s.add_argument("action", choices=("show", "init"))
+    s.add_argument("path", nargs="?")
+    s.add_argument("--force", action="store_true")
+    s.set_defaults(func=cmd_config)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "alerts":
+        args.id = (
+            int(args.target) if args.action == "retry" and args.target and args.target.isdigit() else None
+        )
+        args.webhook = args.target if args.action == "test" else None
+        if args.action == "retry" and args.target and not args.target.isdigit():
+            parser.error(f"alerts retry: {args.target!r} is not a delivery id")
+    setup_logging(args.log_format, verbose=args.verbose, quiet=args.quiet)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"monitor: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except MonitorError as exc:
+        print(f"monitor: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

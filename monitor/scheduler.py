@@ -1,0 +1,230 @@
+"""`monitor run`: APScheduler 3.x wiring around plain functions (crawl_source, deliver_due).
+
+What APScheduler 3.x does not do, and this module does (measured on this machine):
+- a hung run makes every later run be skipped with only a warning: each job runs under a hard
+  deadline (asyncio.timeout) and a timed-out run counts as a failure of the source;
+- without a SIGTERM handler the process dies mid-job: SIGTERM and SIGINT stop taking new work,
+  cancel what is in flight, and the process exits 0 within a few seconds;
+- wall-clock jumps: a watchdog compares wall and monotonic time and, after a jump, reschedules
+  every source once (coalescing already turns a forward jump into one catch-up run).
+A failing source backs off through its `next_due` (see pipeline._finish_failed) and recovers by
+itself; two daemons on one database are refused by an exclusive lock file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import logging
+import os
+import signal
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from scrapers.cassette import Cassette
+from scrapers.fetch import Fetcher
+from storage.db import open_db
+from storage.sources import get_source
+
+from .alerts import deliver_due, make_client
+from .clock import iso, parse_iso, utcnow
+from .config import Settings, SourceConfig
+from .errors import MonitorError
+from .pipeline import SourceReport, crawl_source, finish_failed
+from .runner import samples_dir
+
+log = logging.getLogger(__name__)
+DELIVERY_EVERY = 5.0
+WATCHDOG_EVERY = 30.0
+JUMP_TOLERANCE = 60.0
+
+
+class AlreadyRunning(MonitorError):
+    pass
+
+
+class DaemonLock:
+    """An exclusive lock beside the database (never on the database file itself)."""
+
+    def __init__(self, db_path: str):
+        self.path = Path(str(Path(db_path).resolve()) + ".lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            other = self.path.read_text().strip() if self.path.exists() else "?"
+            raise AlreadyRunning(
+                f"another `monitor run` (pid {other or '?'}) holds {self.path}; refusing to start a second daemon"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+class Daemon:
+    def __init__(self, settings: Settings, *, replay: Cassette | None = None, tick: float | None = None):
+        self.settings = settings
+        self.replay = replay
+        self.delivery_every = tick or DELIVERY_EVERY
+        self.db = open_db(settings.storage_path)
+        self.stop = asyncio.Event()
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self._wall = time.time()
+        self._mono = time.monotonic()
+
+    def hard_deadline(self, source: SourceConfig) -> float:
+        # Long enough for a full crawl at the polite pace, short enough to notice a hang.
+        return max(120.0, min(source.interval * 2, 3600.0))
+
+    async def crawl_job(self, source: SourceConfig) -> None:
+        if self.stop.is_set():
+            return
+        row = get_source(self.db, source.name) or {}
+        if row.get("next_due") and row.get("consecutive_failures") and parse_iso(row["next_due"]) > utcnow():
+            log.info("source %s backing off until %s", source.name, row["next_due"])
+            return
+        started = iso(utcnow())
+        try:
+            async with asyncio.timeout(self.hard_deadline(source)):
+                rep = await crawl_source(
+                    source,
+                    settings=self.settings,
+                    fetcher=self.fetcher,
+                    db=self.db,
+                    now=utcnow,
+                    samples_dir=samples_dir(self.settings),
+                )
+        except TimeoutError:
+            exc = MonitorError(
+                f"crawl exceeded its hard deadline of {self.hard_deadline(source):.0f}s (hung?)"
+            )
+            finish_failed(self.db, source, SourceReport(source.name), exc, started, utcnow)
+            log.error("source %s: %s", source.name, exc)
+            return
+        except Exception:  # the daemon's loop is the one place that catches broadly
+            log.exception("source %s crashed", source.name)
+            return
+        log.info(
+            "crawled %s: %d links, %d fetched, %d unchanged, %d new, %d matched, %d stories, %d changed, %d errors%s",
+            rep.source,
+            rep.links_found,
+            rep.fetched,
+            rep.unchanged,
+            rep.new_articles,
+            rep.matched,
+            rep.new_stories,
+            rep.changed,
+            rep.errors,
+            f" (FAILED: {rep.error})" if rep.failed else "",
+            extra={"source": rep.source, "counts": rep.to_dict()},
+        )
+
+    async def delivery_job(self) -> None:
+        if self.stop.is_set() or not self.settings.webhooks:
+            return
+        try:
+            rep = await deliver_due(self.db, self.settings, self.client, utcnow)
+            if rep.sent or rep.failed:
+                log.info("alerts: %d sent, %d retrying, %d failed", rep.sent, rep.retrying, rep.failed)
+        except Exception:
+            log.exception("alert delivery crashed")
+
+    async def watchdog_job(self) -> None:
+        wall, mono = time.time(), time.monotonic()
+        drift = (wall - self._wall) - (mono - self._mono)
+        self._wall, self._mono = wall, mono
+        if abs(drift) > JUMP_TOLERANCE:
+            log.warning("wall clock jumped by %+.0f s: rescheduling every source once", drift)
+            soon = utcnow() + timedelta(seconds=1)
+            for job in self.scheduler.get_jobs():
+                if job.id.startswith("source:"):
+                    job.modify(next_run_time=soon)
+
+    def schedule(self) -> None:
+        for i, source in enumerate(s for s in self.settings.sources if s.enabled):
+            self.scheduler.add_job(
+                self.crawl_job,
+                IntervalTrigger(seconds=source.interval, jitter=min(60, source.interval * 0.1)),
+                args=[source],
+                id=f"source:{source.name}",
+                name=source.name,
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=int(source.interval),
+                next_run_time=utcnow() + timedelta(seconds=0.2 * i),
+            )
+        self.scheduler.add_job(
+            self.delivery_job,
+            IntervalTrigger(seconds=self.delivery_every),
+            id="deliver",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=60,
+            next_run_time=utcnow(),
+        )
+        self.scheduler.add_job(
+            self.watchdog_job,
+            IntervalTrigger(seconds=WATCHDOG_EVERY),
+            id="watchdog",
+            coalesce=True,
+            max_instances=1,
+        )
+
+    async def main(self) -> int:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self._request_stop, sig)
+        async with Fetcher(self.settings.fetch, replay=self.replay) as fetcher, make_client() as client:
+            self.fetcher, self.client = fetcher, client
+            self.schedule()
+            self.scheduler.start()
+            log.info(
+                "monitor running: %d sources, %d webhooks, db %s",
+                len(self.settings.sources),
+                len(self.settings.webhooks),
+                self.settings.storage_path,
+            )
+            await self.stop.wait()
+            self.scheduler.shutdown(wait=False)
+            pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending, timeout=5)
+        self.db.conn.close()
+        log.info("monitor stopped")
+        return 0
+
+    def _request_stop(self, sig: signal.Signals) -> None:
+        if not self.stop.is_set():
+            log.info("received %s: stopping", sig.name)
+            self.stop.set()
+
+
+def run_daemon(settings: Settings, *, replay: Cassette | None = None, tick: float | None = None) -> int:
+    lock = DaemonLock(settings.storage_path)
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        log.error("%s", exc)
+        print(f"monitor: {exc}", flush=True)
+        return 1
+    try:
+        return asyncio.run(Daemon(settings, replay=replay, tick=tick).main())
+    finally:
+        lock.release()
