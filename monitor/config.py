@@ -11,7 +11,6 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from scrapers.fetch import DEFAULT_USER_AGENT, FetchSettings
@@ -126,7 +125,7 @@ def _env(value: str, key: str, environ: dict[str, str]) -> str:
 
 
 def default_config_text() -> str:
-    return resources.files("monitor").joinpath("default.toml").read_text("utf-8")
+    return (Path(__file__).parent / "default.toml").read_text("utf-8")
 
 
 def load_settings(

@@ -125,7 +125,8 @@ COLUMNS = [
 ]
 
 
-def print_summary(report: CrawlReport, out=sys.stdout) -> None:
+def print_summary(report: CrawlReport, out=None) -> None:
+    out = out or sys.stdout
     rows = [s.to_dict() for s in report.sources]
     widths = [max(len(h), *(len(str(r[k])) for r in rows)) for k, h in COLUMNS]
     print("  ".join(h.ljust(w) for (_, h), w in zip(COLUMNS, widths, strict=True)), file=out)

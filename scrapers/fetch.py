@@ -423,7 +423,7 @@ class Fetcher:
             cached = self._robots.get(origin)
             if cached is None or cached[1] < self._clock():
                 rules = await self._load_robots(origin)
-                ttl = 300 if rules == "disallow-all" else 3600  # retry an unreachable robots.txt sooner
+                ttl = 300 if isinstance(rules, str) else 3600  # retry an unreachable robots.txt sooner
                 self._robots[origin] = cached = (rules, self._clock() + ttl)
         rules = cached[0]
         if rules is None:
@@ -448,7 +448,7 @@ class Fetcher:
             if exc.kind == "http_status" and exc.status is not None and 400 <= exc.status < 500:
                 return None  # RFC 9309: unavailable (4xx) means allow everything
             log.warning("robots.txt for %s unreachable (%s): disallowing for now", origin, exc)
-            return "disallow-all"  # server error, timeout or refused: unreachable means disallow
+            return str(exc)  # server error, timeout or refused: unreachable means disallow (RFC 9309)
         try:
             return Protego.parse(fetched.content.decode("utf-8", "replace"))
         except Exception:  # a robots file we cannot parse restricts nothing

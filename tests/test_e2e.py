@@ -1,0 +1,89 @@
+"""End to end: `monitor crawl` against a real local multi-outlet site and a real webhook receiver."""
+
+from __future__ import annotations
+
+import json
+
+from standardwebhooks import Webhook
+
+from monitor.cli import main
+from storage.db import open_db
+
+from .conftest import SECRET, demo_config
+
+
+def crawl(config, capsys, *extra) -> dict:
+    code = main(["crawl", "--config", str(config), "--json", "--quiet", *extra])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    return json.loads(out)
+
+
+def test_crawl_stores_matches_groups_reprints_and_alerts_once_per_story(site, receiver, tmp_path, capsys):
+    config = demo_config(site, tmp_path, receiver)
+    report = crawl(config, capsys)
+    totals = report["totals"]
+    assert totals["links_found"] == 7 and totals["errors"] == 0
+    assert totals["matched"] == 5 and totals["new_stories"] == 3
+
+    db = open_db(tmp_path / "monitor.db")
+    urls = {r["canonical_url"] for r in db.query("SELECT canonical_url FROM articles")}
+    assert len(urls) == 5
+    assert not any("51003" in u or "7102" in u for u in urls)  # sidebar-only mention, unrelated story
+    stories = {r["story_id"]: r["n"] for r in db.query("SELECT story_id, COUNT(*) n FROM articles GROUP BY story_id")}
+    assert sorted(stories.values()) == [1, 1, 3]
+    euc = db.execute("SELECT body FROM articles WHERE canonical_url LIKE '%51002'").fetchone()[0]
+    assert "구미시" in euc and "\ufffd" not in euc
+
+    delivered = receiver.delivered()
+    assert len(delivered) == 3
+    assert len({r["headers"]["webhook-id"] for r in delivered}) == 3
+    wh = Webhook(SECRET)
+    for r in delivered:
+        payload = wh.verify(r["body"], r["headers"])  # a verifier we did not write
+        assert payload["type"] == "article.new"
+        assert payload["data"]["topic"] == "ai-center"
+
+    # The site edits one article: a second crawl sends exactly one article.changed.
+    site.edit("/hn/arti/society/area/1001.html", "참여 의향서를 제출하고", "참여 의향서를 지난주 제출하고")
+    report = crawl(config, capsys)
+    assert report["totals"]["changed"] == 1 and report["totals"]["new_articles"] == 0
+    new = receiver.delivered()[3:]
+    assert [wh.verify(r["body"], r["headers"])["type"] for r in new] == ["article.changed"]
+    change = json.loads(new[0]["body"])["data"]
+    assert "지난주" in change["diff"] and change["article"]["version"] == 2
+
+    # A third crawl with nothing new: unchanged (304s), no alert.
+    report = crawl(config, capsys)
+    assert report["totals"]["new_articles"] == 0 and report["totals"]["changed"] == 0
+    assert len(receiver.delivered()) == 4
+
+
+def test_replay_of_the_shipped_demo_site_needs_no_network(tmp_path, capsys):
+    from .conftest import FIXTURES
+
+    db = tmp_path / "demo.db"
+    code = main(
+        ["crawl", "--config", str(FIXTURES / "demo.toml"), "--replay", str(FIXTURES / "replay" / "demo"),
+         "--db", str(db), "--json", "--quiet"]
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert report["totals"]["matched"] == 5 and report["totals"]["new_stories"] == 3
+
+
+def test_live_crawl_without_network_fails_per_source_with_clear_errors(tmp_path, capsys):
+    # Every configured URL points at a closed port on 127.0.0.1: each source fails, no traceback.
+    config = tmp_path / "c.toml"
+    config.write_text(
+        f"""[storage]\npath = "{tmp_path / 'x.db'}"\n[fetch]\nallow_private_networks = true\ntimeout = 2\nretries = 0\n
+[[sources]]\nname = "a"\nkind = "feed"\nurl = "http://127.0.0.1:9/rss.xml"\n
+[[sources]]\nname = "b"\nkind = "listing"\nurl = "http://127.0.0.1:9/list"\n
+[[topics]]\nname = "t"\nany = ["AI"]\n""",
+        "utf-8",
+    )
+    code = main(["crawl", "--config", str(config), "--quiet"])
+    out = capsys.readouterr()
+    assert code == 1
+    assert "FAILED a:" in out.out and "FAILED b:" in out.out
+    assert "Traceback" not in out.out + out.err
