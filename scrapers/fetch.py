@@ -428,10 +428,8 @@ class Fetcher:
         rules = cached[0]
         if rules is None:
             return
-        if rules == "disallow-all":
-            raise FetchError(
-                "robots.txt unreachable (server error): treated as disallow", url=url, kind="robots"
-            )
+        if isinstance(rules, str):
+            raise FetchError(f"robots.txt unreachable, so nothing is fetched: {rules}", url=url, kind="robots")
         if not rules.can_fetch(url, self.settings.user_agent):  # type: ignore[attr-defined]
             raise FetchError("disallowed by robots.txt", url=url, kind="robots")
         delay = rules.crawl_delay(self.settings.user_agent)  # type: ignore[attr-defined]
