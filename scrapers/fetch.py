@@ -429,7 +429,9 @@ class Fetcher:
         if rules is None:
             return
         if isinstance(rules, str):
-            raise FetchError(f"robots.txt unreachable, so nothing is fetched: {rules}", url=url, kind="robots")
+            raise FetchError(
+                f"robots.txt unreachable, so nothing is fetched: {rules}", url=url, kind="robots"
+            )
         if not rules.can_fetch(url, self.settings.user_agent):  # type: ignore[attr-defined]
             raise FetchError("disallowed by robots.txt", url=url, kind="robots")
         delay = rules.crawl_delay(self.settings.user_agent)  # type: ignore[attr-defined]

@@ -53,7 +53,7 @@ secret = "{SECRET}"
 """
     text = f"""
 [storage]
-path = "{tmp_path / 'monitor.db'}"
+path = "{tmp_path / "monitor.db"}"
 
 [fetch]
 per_host_delay = 0

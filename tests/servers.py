@@ -9,6 +9,7 @@ import shutil
 import socket
 import threading
 import time
+import zlib
 from collections import Counter
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +19,42 @@ from urllib.parse import parse_qs, urlsplit
 from .conftest import FIXTURES
 
 DEMO_BASE = "http://demo.ai-center-monitor.test"
+
+
+_BOMBS: dict[str, tuple[bytes, str]] = {}
+
+
+def _stream_compress(compressor, total: int) -> bytes:
+    zeros = b"\0" * (1024 * 1024)
+    parts = [compressor.compress(zeros) for _ in range(total // len(zeros))]
+    parts.append(compressor.flush())
+    return b"".join(parts)
+
+
+def bomb(kind: str) -> tuple[bytes, str]:
+    """200 MiB of zeros, compressed without ever holding the 200 MiB (so the server stays small)."""
+    if kind not in _BOMBS:
+        size = 200 * 1024 * 1024
+        gz = lambda: zlib.compressobj(9, zlib.DEFLATED, 31)  # noqa: E731
+        if kind == "gzip":
+            _BOMBS[kind] = (_stream_compress(gz(), size), "gzip")
+        elif kind == "brotli":
+            import brotli
+
+            c = brotli.Compressor(quality=5)
+            zeros = b"\0" * (1024 * 1024)
+            data = b"".join(c.process(zeros) for _ in range(200)) + c.finish()
+            _BOMBS[kind] = (data, "br")
+        elif kind == "chained":
+            inner = _stream_compress(gz(), size)
+            _BOMBS[kind] = (gzip.compress(gzip.compress(inner, 9), 9), "gzip, gzip, gzip")
+        else:
+            import zstandard
+
+            c = zstandard.ZstdCompressor(level=3).compressobj()
+            zeros = b"\0" * (1024 * 1024)
+            _BOMBS[kind] = (b"".join(c.compress(zeros) for _ in range(200)) + c.flush(), "zstd")
+    return _BOMBS[kind]
 
 
 class _Server(ThreadingHTTPServer):
@@ -101,16 +138,23 @@ class SiteServer:
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         if h.headers.get("If-None-Match") == etag:
             return self.send(h, 304, b"", {"ETag": etag})
-        self.send(h, 200, body, {"Content-Type": ctype, "ETag": etag, "Last-Modified": formatdate(usegmt=True)})
+        self.send(
+            h, 200, body, {"Content-Type": ctype, "ETag": etag, "Last-Modified": formatdate(usegmt=True)}
+        )
 
-    def fault(self, h, name: str, q: dict) -> None:  # noqa: C901 - one route per fault, on purpose
+    def fault(self, h, name: str, q: dict) -> None:
         big = 50 * 1024 * 1024
         if name == "status":
             headers = {"Retry-After": q["retry_after"]} if "retry_after" in q else {}
             count = self.hits[h.path]
             ok_after = int(q.get("ok_after", "999"))
             if count > ok_after:
-                return self.send(h, 200, "<html><body><p>회복된 페이지입니다.</p></body></html>".encode(), {"Content-Type": "text/html; charset=utf-8"})
+                return self.send(
+                    h,
+                    200,
+                    "<html><body><p>회복된 페이지입니다.</p></body></html>".encode(),
+                    {"Content-Type": "text/html; charset=utf-8"},
+                )
             return self.send(h, int(q.get("code", "500")), b"fault", headers)
         if name == "slow":
             time.sleep(float(q.get("delay", "3")))
@@ -140,19 +184,7 @@ class SiteServer:
             h.close_connection = True
             return None
         if name in ("gzip", "brotli", "chained", "zstd"):
-            raw = b"\0" * (200 * 1024 * 1024)
-            if name == "gzip":
-                body, enc = gzip.compress(raw, 9), "gzip"
-            elif name == "brotli":
-                import brotli
-
-                body, enc = brotli.compress(raw, quality=5), "br"
-            elif name == "chained":
-                body, enc = gzip.compress(gzip.compress(gzip.compress(raw, 9), 9), 9), "gzip, gzip, gzip"
-            else:
-                import zstandard
-
-                body, enc = zstandard.ZstdCompressor(level=3).compress(raw), "zstd"
+            body, enc = bomb(name)
             return self.send(h, 200, body, {"Content-Encoding": enc, "Content-Type": "text/html"})
         if name == "redirect":
             return self.send(h, 302, b"", {"Location": q["to"]})
@@ -200,7 +232,7 @@ class Receiver:
                 if action == "hang":
                     time.sleep(3)
                     action = 200
-                status, headers = (action if isinstance(action, tuple) else (action, {}))
+                status, headers = action if isinstance(action, tuple) else (action, {})
                 self.send_response(status)
                 for k, v in headers.items():
                     self.send_header(k, v)
@@ -216,7 +248,11 @@ class Receiver:
     def delivered(self) -> list[dict]:
         """Requests answered 2xx, one per webhook-id (what the user sees)."""
         with self.lock:
-            ok = [r for r in self.requests if isinstance(r["answer"], int) and 200 <= r["answer"] < 300 or r["answer"] == "hang"]
+            ok = [
+                r
+                for r in self.requests
+                if (isinstance(r["answer"], int) and 200 <= r["answer"] < 300) or r["answer"] == "hang"
+            ]
         return ok
 
     def close(self) -> None:

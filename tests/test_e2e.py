@@ -30,7 +30,9 @@ def test_crawl_stores_matches_groups_reprints_and_alerts_once_per_story(site, re
     urls = {r["canonical_url"] for r in db.query("SELECT canonical_url FROM articles")}
     assert len(urls) == 5
     assert not any("51003" in u or "7102" in u for u in urls)  # sidebar-only mention, unrelated story
-    stories = {r["story_id"]: r["n"] for r in db.query("SELECT story_id, COUNT(*) n FROM articles GROUP BY story_id")}
+    stories = {
+        r["story_id"]: r["n"] for r in db.query("SELECT story_id, COUNT(*) n FROM articles GROUP BY story_id")
+    }
     assert sorted(stories.values()) == [1, 1, 3]
     euc = db.execute("SELECT body FROM articles WHERE canonical_url LIKE '%51002'").fetchone()[0]
     assert "구미시" in euc and "\ufffd" not in euc
@@ -64,8 +66,17 @@ def test_replay_of_the_shipped_demo_site_needs_no_network(tmp_path, capsys):
 
     db = tmp_path / "demo.db"
     code = main(
-        ["crawl", "--config", str(FIXTURES / "demo.toml"), "--replay", str(FIXTURES / "replay" / "demo"),
-         "--db", str(db), "--json", "--quiet"]
+        [
+            "crawl",
+            "--config",
+            str(FIXTURES / "demo.toml"),
+            "--replay",
+            str(FIXTURES / "replay" / "demo"),
+            "--db",
+            str(db),
+            "--json",
+            "--quiet",
+        ]
     )
     report = json.loads(capsys.readouterr().out)
     assert code == 0
@@ -76,7 +87,7 @@ def test_live_crawl_without_network_fails_per_source_with_clear_errors(tmp_path,
     # Every configured URL points at a closed port on 127.0.0.1: each source fails, no traceback.
     config = tmp_path / "c.toml"
     config.write_text(
-        f"""[storage]\npath = "{tmp_path / 'x.db'}"\n[fetch]\nallow_private_networks = true\ntimeout = 2\nretries = 0\n
+        f"""[storage]\npath = "{tmp_path / "x.db"}"\n[fetch]\nallow_private_networks = true\ntimeout = 2\nretries = 0\n
 [[sources]]\nname = "a"\nkind = "feed"\nurl = "http://127.0.0.1:9/rss.xml"\n
 [[sources]]\nname = "b"\nkind = "listing"\nurl = "http://127.0.0.1:9/list"\n
 [[topics]]\nname = "t"\nany = ["AI"]\n""",
