@@ -47,6 +47,17 @@ def term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(head + body + tail, re.IGNORECASE)
 
 
+def term_anchor(term: str) -> str:
+    """A piece every match of the term contains: its first Hangul syllable or Latin word (not 'AI')."""
+    norm = re.sub(r"인공\s*지능", "AI", normalize(term))
+    for piece in _PIECE.findall(norm):
+        if piece == "·" or piece.upper() == "AI":
+            continue
+        if re.match(r"[A-Za-z0-9]", piece) or "\uac00" <= piece <= "\ud7a3":
+            return piece.lower()
+    return ""
+
+
 @dataclass(frozen=True, slots=True)
 class TermHit:
     term: str
@@ -80,6 +91,7 @@ class Topic:
     all: tuple[str, ...] = ()
     none: tuple[str, ...] = ()
     _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
+    _anchors: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.any and not self.all:
@@ -90,13 +102,22 @@ class Topic:
     def pattern(self, term: str) -> re.Pattern[str]:
         return self._compiled[term]
 
+    def may_contain(self, term: str, folded: str) -> bool:
+        """Cheap prefilter: a character or word every match of `term` must contain."""
+        anchor = self._anchors.get(term)
+        if anchor is None:
+            anchor = self._anchors[term] = term_anchor(term)
+        return anchor == "" or anchor in folded
+
 
 def _snippet(text: str, start: int, end: int) -> str:
     lo, hi = max(0, start - SNIPPET_RADIUS), min(len(text), end + SNIPPET_RADIUS)
     return ("…" if lo else "") + text[lo:hi].strip() + ("…" if hi < len(text) else "")
 
 
-def _hit(topic: Topic, term: str, text: str) -> TermHit | None:
+def _hit(topic: Topic, term: str, text: str, folded: str) -> TermHit | None:
+    if not topic.may_contain(term, folded):
+        return None
     found = list(topic.pattern(term).finditer(text))
     if not found:
         return None
@@ -106,12 +127,13 @@ def _hit(topic: Topic, term: str, text: str) -> TermHit | None:
 def match_topic(topic: Topic, title: str | None, body: str) -> TopicMatch | None:
     """Match one topic against the extracted title and body only (never the page around them)."""
     text = normalize(f"{title or ''}\n{body}")
-    if any(topic.pattern(t).search(text) for t in topic.none):
+    folded = text.lower()
+    if any(_hit(topic, t, text, folded) for t in topic.none):
         return None
-    required = [_hit(topic, t, text) for t in topic.all]
+    required = [_hit(topic, t, text, folded) for t in topic.all]
     if any(h is None for h in required):
         return None
-    optional = [h for h in (_hit(topic, t, text) for t in topic.any) if h is not None]
+    optional = [h for h in (_hit(topic, t, text, folded) for t in topic.any) if h is not None]
     if topic.any and not optional:
         return None
     return TopicMatch(topic.name, tuple(h for h in (*required, *optional) if h is not None))
