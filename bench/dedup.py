@@ -43,7 +43,9 @@ MATCH = ({"topic": "ai-center", "terms": ["AI"], "snippets": {}},)
 def body(rng: random.Random) -> str:
     paras = []
     for _ in range(rng.randint(5, 9)):
-        sentences = [" ".join(rng.choices(WORDS, k=rng.randint(8, 14))) + "다." for _ in range(rng.randint(2, 4))]
+        sentences = [
+            " ".join(rng.choices(WORDS, k=rng.randint(8, 14))) + "다." for _ in range(rng.randint(2, 4))
+        ]
         paras.append(" ".join(sentences))
     return "\n\n".join(paras)
 
@@ -56,11 +58,23 @@ def bulk_fill(db, start: int, count: int, rng: random.Random) -> None:
             for i in range(base, min(base + 1000, start + count)):
                 b = body(rng)
                 sig = signature(f"제목 {i}\n{b}")
-                sid = db.execute("INSERT INTO stories(title, first_seen) VALUES (?, ?)", (f"제목 {i}", now)).lastrowid
+                sid = db.execute(
+                    "INSERT INTO stories(title, first_seen) VALUES (?, ?)", (f"제목 {i}", now)
+                ).lastrowid
                 aid = db.execute(
                     "INSERT INTO articles(canonical_url, url, source, title, body, content_hash, signature, story_id, "
                     "first_seen, updated_at) VALUES (?, ?, 'bench', ?, ?, ?, ?, ?, ?, ?)",
-                    (f"https://b.kr/{i}", f"https://b.kr/{i}", f"제목 {i}", b, body_hash(b), pack_signature(sig), sid, now, now),
+                    (
+                        f"https://b.kr/{i}",
+                        f"https://b.kr/{i}",
+                        f"제목 {i}",
+                        b,
+                        body_hash(b),
+                        pack_signature(sig),
+                        sid,
+                        now,
+                        now,
+                    ),
                 ).lastrowid
                 db.conn.executemany(
                     "INSERT OR IGNORE INTO story_bands(band, article_id, story_id) VALUES (?, ?, ?)",
@@ -71,7 +85,9 @@ def bulk_fill(db, start: int, count: int, rng: random.Random) -> None:
 def quality() -> None:
     data = json.loads((ROOT / "fixtures" / "reprints.json").read_text("utf-8"))
     sig = lambda v: signature(v["title"] + "\n" + v["body"])  # noqa: E731
-    same = [similarity(sig(x), sig(y)) for s in data["reprint_sets"] for x, y in combinations(s["versions"], 2)]
+    same = [
+        similarity(sig(x), sig(y)) for s in data["reprint_sets"] for x, y in combinations(s["versions"], 2)
+    ]
     diff = [similarity(sig(p["a"]), sig(p["b"])) for p in data["different_pairs"]]
     tp = sum(s >= STORY_THRESHOLD for s in same)
     fp = sum(d >= STORY_THRESHOLD for d in diff)
@@ -94,15 +110,22 @@ def main() -> None:
     db = open_db(a.db)
     rng = random.Random(7)
     have = 0
-    print(f"{'stored':>9} {'insert+lookup ms/article':>25} {'p95 ms':>8} {'db MB':>8} {'KB per 1k articles':>19}")
+    print(
+        f"{'stored':>9} {'insert+lookup ms/article':>25} {'p95 ms':>8} {'db MB':>8} {'KB per 1k articles':>19}"
+    )
     for size in (int(s) for s in a.sizes.split(",")):
         bulk_fill(db, have, size - have, rng)
         have = size
         times = []
         for k in range(a.probe):
             b = body(rng)
-            item = ArticleInput(f"https://probe.kr/{size}/{k}", f"https://probe.kr/{size}/{k}", "bench",
-                                Article(title=f"탐색 {k}", body=b), MATCH)
+            item = ArticleInput(
+                f"https://probe.kr/{size}/{k}",
+                f"https://probe.kr/{size}/{k}",
+                "bench",
+                Article(title=f"탐색 {k}", body=b),
+                MATCH,
+            )
             t0 = time.perf_counter()
             save_article(db, item, now="2026-01-02T00:00:00.000000Z")
             times.append((time.perf_counter() - t0) * 1000)
@@ -110,8 +133,10 @@ def main() -> None:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         mb = os.path.getsize(a.db) / 1e6
         times.sort()
-        print(f"{size:>9} {sum(times) / len(times):>25.2f} {times[int(0.95 * len(times))]:>8.2f} {mb:>8.1f} "
-              f"{mb * 1e3 / have * 1000:>19.0f}")
+        print(
+            f"{size:>9} {sum(times) / len(times):>25.2f} {times[int(0.95 * len(times))]:>8.2f} {mb:>8.1f} "
+            f"{mb * 1e3 / have * 1000:>19.0f}"
+        )
 
 
 if __name__ == "__main__":

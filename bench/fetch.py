@@ -69,8 +69,13 @@ async def raw_rate(urls: list[str], concurrency: int) -> float:
 
 async def full_rate(urls: list[str], concurrency: int) -> tuple[float, int]:
     topics = load_settings(None, cwd=ROOT / "bench").topics
-    s = FetchSettings(per_host_delay=0, per_host_concurrency=concurrency, respect_robots=False,
-                      allow_private_networks=True, max_connections=concurrency)
+    s = FetchSettings(
+        per_host_delay=0,
+        per_host_concurrency=concurrency,
+        respect_robots=False,
+        allow_private_networks=True,
+        max_connections=concurrency,
+    )
     sem = asyncio.Semaphore(concurrency)
     matched = 0
     async with Fetcher(s) as f:
@@ -92,8 +97,10 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=2000)
     ap.add_argument("--concurrency", type=int, default=8)
     a = ap.parse_args()
-    pages = [p.read_bytes().decode("cp949" if "euckr" in p.name else "utf-8").encode("utf-8")
-             for p in sorted((ROOT / "fixtures" / "pages").glob("*.html"))]
+    pages = [
+        p.read_bytes().decode("cp949" if "euckr" in p.name else "utf-8").encode("utf-8")
+        for p in sorted((ROOT / "fixtures" / "pages").glob("*.html"))
+    ]
     q = multiprocessing.Queue()
     server = multiprocessing.Process(target=serve, args=(q, pages), daemon=True)
     server.start()
@@ -107,9 +114,13 @@ def main() -> None:
     finally:
         server.terminate()
     avg_kb = sum(map(len, pages)) / len(pages) / 1024
-    print(f"{a.pages} pages (~{avg_kb:.0f} KB each), concurrency {a.concurrency}, loopback server in another process")
+    print(
+        f"{a.pages} pages (~{avg_kb:.0f} KB each), concurrency {a.concurrency}, loopback server in another process"
+    )
     print(f"  raw httpx fetch (ceiling):        {raw:8.0f} pages/s")
-    print(f"  fetch + extract + match (ours):   {full:8.0f} articles/s  ({full / raw:.0%} of the ceiling; {matched} matched)")
+    print(
+        f"  fetch + extract + match (ours):   {full:8.0f} articles/s  ({full / raw:.0%} of the ceiling; {matched} matched)"
+    )
     print(f"  peak RSS of the crawl process:    {peak:8.0f} MiB (at start {rss0:.0f} MiB)")
 
 

@@ -1,6 +1,6 @@
 """Topic matching speed: microseconds per article for the built-in 30-term topic over realistic bodies.
 
-    python -m bench.topics [--rounds 200]
+python -m bench.topics [--rounds 200]
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ def main() -> None:
         for title, body in bodies:
             match_topics(topics, title, body)
     per = (time.perf_counter() - t0) / (a.rounds * len(bodies)) * 1e6
-    print(f"{terms} terms, {len(bodies)} bodies of ~{avg_chars:.0f} chars ({matched} match): {per:.0f} µs per article")
+    print(
+        f"{terms} terms, {len(bodies)} bodies of ~{avg_chars:.0f} chars ({matched} match): {per:.0f} µs per article"
+    )
 
 
 if __name__ == "__main__":

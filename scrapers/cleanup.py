@@ -58,7 +58,14 @@ def agency_credit(paras: list[str]) -> str | None:
     return None
 
 
+DATELINE = re.compile(
+    r"^(?:(?:기사\s*)?입력|등록|수정|승인|기사\s*승인|송고|업데이트|작성|발행)\s*[:：]?\s*(?:19|20)\d\d[.\-/]"
+)
+
+
 def is_boilerplate_paragraph(text: str) -> bool:
+    if len(text) <= 100 and DATELINE.match(text):
+        return True
     if len(text) <= 200 and COPYRIGHT.search(text):
         return True
     if len(text) <= 120 and (SIGNOFF.match(text) or SIGNOFF_NO_MAIL.match(text)):

@@ -136,6 +136,8 @@ def extract_article(
             byline = f"{m.group(1)} {m.group(2)}"
         byline = byline or agency_credit(raw)
 
+    if paras and title and " ".join(paras[0].split()) == " ".join(title.split()):
+        paras = paras[1:]  # the headline repeated at the top of the container
     return Article(
         title=title or None,
         body="\n\n".join(paras),
