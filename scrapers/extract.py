@@ -47,18 +47,18 @@ def _is_korean(tree: LexborHTMLParser, text: str) -> bool:
 
 
 def _generic_byline(tree: LexborHTMLParser, korean: bool, metas: dict[str, str]) -> str | None:
-    nodes = tree.css(_BYLINE_NODES)[:8]
-    for node in nodes:
-        found = bylines_in(node_text(node))
-        if found:
-            return normalize_byline(found[:3])
     author = meta_content(metas, "dable:author", "article:author", "author", "byl")
     if author and not author.startswith("http"):
         found = bylines_in(author)
         if found:
             return normalize_byline(found)
-        if not korean:
+        if not korean:  # English meta author is the byline; Korean ones often name the outlet
             return clean_text(author)
+    nodes = tree.css(_BYLINE_NODES)[:8]
+    for node in nodes:
+        found = bylines_in(node_text(node))
+        if found:
+            return normalize_byline(found[:3])
     if not korean:
         for node in nodes:
             text = node_text(node)

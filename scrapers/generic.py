@@ -205,8 +205,7 @@ def extract_generic(
         body = work.body
         if body is None:
             return GenericResult([], [], "none")
-        remove_all(body, "header")
-        remove_all(body, STRUCTURAL_JUNK)
+        remove_all(body, "header, " + STRUCTURAL_JUNK)
         container = _best_container(body)
         if container is None:
             continue
