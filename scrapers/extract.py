@@ -43,6 +43,8 @@ def _is_korean(tree: LexborHTMLParser, text: str) -> bool:
     lang = (html_node.attributes.get("lang") or "") if html_node is not None else ""
     if lang.lower().startswith("ko"):
         return True
+    if lang[:2].lower() in ("en", "de", "fr", "es", "it", "pt", "nl", "ja", "zh", "ru"):
+        return False
     return len(_HANGUL.findall(text[:20000])) > 200
 
 

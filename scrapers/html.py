@@ -170,9 +170,13 @@ def paragraphs(node: LexborNode) -> list[str]:
 
 
 def remove_all(root: LexborNode | LexborHTMLParser, selector: str) -> None:
-    """Remove every descendant matching `selector` (never `root` itself, which Lexbor's css() includes)."""
+    """Remove every descendant matching `selector` (never `root` itself, which Lexbor's css() includes).
+
+    Matches are removed innermost-last-first: removing an outer node frees its subtree, so a
+    later call on a node inside it would touch freed memory.
+    """
     own = getattr(root, "mem_id", None)
-    for node in root.css(selector):
+    for node in reversed(root.css(selector)):
         if node.mem_id != own:
             node.decompose()
 
@@ -195,12 +199,39 @@ def link_density(node: LexborNode, total: int | None = None) -> float:
     return min(1.0, linked / total)
 
 
-def prune_link_lists(container: LexborNode, selector: str = "ul, ol, dl, table, div, section, p") -> None:
-    """Remove blocks inside the story that are mostly links: related, sponsored and tag lists."""
+_PRUNABLE = frozenset({"ul", "ol", "dl", "table", "div", "section", "p"})
+
+
+def prune_link_lists(container: LexborNode) -> None:
+    """Remove blocks inside the story that are mostly links: related, sponsored and tag lists.
+
+    Only blocks that hold a link can be mostly links, so link text is summed upwards from each
+    <a> once, densities are judged on the untouched tree, and removal runs innermost first.
+    """
     own = container.mem_id
-    for node in container.css(selector):
-        if node.mem_id == own:
+    linked: dict[int, list] = {}
+    for a in container.css("a"):
+        size = len(a.text(deep=True, strip=True))
+        if not size:
+            continue
+        node = a.parent
+        while node is not None and node.mem_id != own:
+            if node.tag in _PRUNABLE:
+                entry = linked.get(node.mem_id)
+                if entry is None:
+                    linked[node.mem_id] = [node, size]
+                else:
+                    entry[1] += size
+            node = node.parent
+    if not linked:
+        return
+    doomed = []
+    for node in container.css("ul, ol, dl, table, div, section, p"):
+        entry = linked.get(node.mem_id)
+        if entry is None:
             continue
         total = text_length(node)
-        if total and total < 2000 and link_density(node, total) > 0.5:
-            node.decompose()
+        if total and total < 2000 and entry[1] / total > 0.5:
+            doomed.append(node)
+    for node in reversed(doomed):
+        node.decompose()
