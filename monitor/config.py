@@ -58,6 +58,7 @@ class Settings:
     topics: tuple[Topic, ...] = ()
     webhooks: tuple[WebhookConfig, ...] = ()
     alert_grace: float = 10.0
+    recheck_after: float = 900.0  # seconds before a stored article is fetched again for edits
     naver_client_id: str | None = field(default=None, repr=False)
     naver_client_secret: str | None = field(default=None, repr=False)
     naver_api_url: str = "https://openapi.naver.com/v1/search/news.json"
@@ -200,6 +201,7 @@ def parse_settings(text: str, *, origin: str = "<string>", environ: dict[str, st
         "respect_robots",
         "retries",
         "connect_timeout",
+        "recheck_after",
     }
     for key in fetch_t:
         if key not in fetch_keys:
@@ -354,6 +356,11 @@ def parse_settings(text: str, *, origin: str = "<string>", environ: dict[str, st
 
     alerts = table("alerts")
     naver = table("naver")
+    recheck_raw = fetch_t.get("recheck_after", 900.0)
+    try:
+        recheck_after = 0.0 if recheck_raw in (0, "0") else parse_duration(recheck_raw, "recheck_after")
+    except ConfigError:
+        raise fail("fetch", None, "recheck_after", "is not a duration (use 0, '15m', '1h')") from None
     return Settings(
         storage_path=typed("storage", None, storage, "path", str, "monitor.db"),
         keep_unmatched=typed("storage", None, storage, "keep_unmatched", bool, False),
@@ -362,6 +369,7 @@ def parse_settings(text: str, *, origin: str = "<string>", environ: dict[str, st
         topics=tuple(topics),
         webhooks=tuple(webhooks),
         alert_grace=float(typed("alerts", None, alerts, "grace", num, 10.0)),
+        recheck_after=recheck_after,
         naver_client_id=environ.get("NAVER_CLIENT_ID"),
         naver_client_secret=environ.get("NAVER_CLIENT_SECRET"),
         naver_api_url=typed(
@@ -396,6 +404,7 @@ def settings_as_dict(settings: Settings) -> dict:
             "retries": f.retries,
             "allow_private_networks": f.allow_private_networks,
             "respect_robots": f.respect_robots,
+            "recheck_after": settings.recheck_after,
         },
         "alerts": {"grace": settings.alert_grace},
         "sources": [dataclasses.asdict(s) for s in settings.sources],

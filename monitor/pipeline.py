@@ -157,6 +157,11 @@ class SourceCrawl:
         ):
             self.report.unchanged += 1  # seen before, matched nothing: not fetched again
             return
+        if prior and prior.get("article_id") and prior.get("checked_at") and self.settings.recheck_after > 0:
+            age = (self.now() - parse_iso(prior["checked_at"])).total_seconds()
+            if age < self.settings.recheck_after:
+                self.report.unchanged += 1  # stored and checked recently: edits are looked for later
+                return
         etag = prior.get("etag") if prior and prior.get("article_id") else None
         last_mod = prior.get("last_modified") if prior and prior.get("article_id") else None
         try:

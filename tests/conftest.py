@@ -61,6 +61,7 @@ per_host_concurrency = 4
 timeout = 5
 retries = 1
 allow_private_networks = true
+recheck_after = 0
 
 [alerts]
 grace = 3
