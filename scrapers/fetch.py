@@ -305,7 +305,7 @@ class Fetcher:
         if check_robots and self.settings.respect_robots:
             await self._check_robots(url)
         result = await self._fetch_with_retries(
-            url, etag, last_modified, max_bytes or self.settings.max_bytes
+            url, etag, last_modified, max_bytes or self.settings.max_bytes, headers=headers
         )
         if self._record is not None:
             self._record.put(url, result)

@@ -123,6 +123,11 @@ class SiteServer:
     def handle(self, h) -> None:
         parts = urlsplit(h.path)
         q = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        if parts.path == "/naver/v1/search/news.json":
+            return self.naver(h, q)
+        if parts.path == "/robots.txt" and self.robots == "hang":
+            time.sleep(4)
+            return self.send(h, 200, b"", {"Content-Type": "text/plain"})
         if parts.path.startswith("/fault/"):
             return self.fault(h, parts.path[len("/fault/") :], q)
         if parts.path == "/robots.txt" and self.robots is not None:
@@ -141,6 +146,41 @@ class SiteServer:
         self.send(
             h, 200, body, {"Content-Type": ctype, "ETag": etag, "Last-Modified": formatdate(usegmt=True)}
         )
+
+    def naver(self, h, q: dict) -> None:
+        """Plays the Naver News Search API: needs the client headers, answers JSON with publisher links."""
+        self.naver_headers = dict(h.headers)
+        if not h.headers.get("X-Naver-Client-Id") or not h.headers.get("X-Naver-Client-Secret"):
+            return self.send(
+                h, 401, b'{"errorMessage": "Not Exist Client ID"}', {"Content-Type": "application/json"}
+            )
+        items = [
+            {
+                "title": "포항 <b>국가 AI 컴퓨팅센터</b>",
+                "originallink": f"{self.base}/hn/arti/society/area/1001.html",
+                "link": "https://n.news.naver.com/mnews/article/999/1",
+                "description": "...",
+                "pubDate": "Fri, 21 Feb 2025 15:05:00 +0900",
+            },
+            {
+                "title": "구미 AI 데이터센터",
+                "originallink": f"{self.base}/gb/news/articleView.html?idxno=51002",
+                "link": "https://n.news.naver.com/mnews/article/999/2",
+                "description": "...",
+                "pubDate": "Tue, 03 Jun 2025 09:40:00 +0900",
+            },
+        ]
+        body = json.dumps(
+            {
+                "lastBuildDate": "x",
+                "total": 2,
+                "start": 1,
+                "display": 2,
+                "query": q.get("query"),
+                "items": items,
+            }
+        )
+        return self.send(h, 200, body.encode(), {"Content-Type": "application/json"})
 
     def fault(self, h, name: str, q: dict) -> None:
         big = 50 * 1024 * 1024

@@ -98,3 +98,43 @@ def test_live_crawl_without_network_fails_per_source_with_clear_errors(tmp_path,
     assert code == 1
     assert "FAILED a:" in out.out and "FAILED b:" in out.out
     assert "Traceback" not in out.out + out.err
+
+
+def test_naver_source_fetches_each_publisher_link(site, tmp_path, capsys, monkeypatch):
+    extra = f"""
+[[sources]]
+name = "naver-ai"
+kind = "naver"
+query = "AI 컴퓨팅센터"
+url = "{site.base}/naver/v1/search/news.json"
+interval = "30m"
+"""
+    config = demo_config(site, tmp_path, extra=extra)
+    monkeypatch.setenv("NAVER_CLIENT_ID", "id-123")
+    monkeypatch.setenv("NAVER_CLIENT_SECRET", "secret-456")
+    report = crawl(config, capsys, "--source", "naver-ai")
+    src = report["sources"][0]
+    assert src["links_found"] == 2 and src["new_articles"] == 2 and src["errors"] == 0
+    assert site.naver_headers["X-Naver-Client-Secret"] == "secret-456"
+    assert "query=AI" in next(p for p in site.hits if p.startswith("/naver/"))
+
+
+def test_naver_source_without_credentials_fails_clearly(site, tmp_path, capsys, monkeypatch):
+    extra = f'[[sources]]\nname = "naver-ai"\nkind = "naver"\nquery = "x"\nurl = "{site.base}/naver/v1/search/news.json"\n'
+    config = demo_config(site, tmp_path, extra=extra)
+    monkeypatch.delenv("NAVER_CLIENT_ID", raising=False)
+    main(["crawl", "--config", str(config), "--json", "--quiet", "--source", "naver-ai"])
+    report = json.loads(capsys.readouterr().out)
+    assert report["sources"][0]["failed"] and "NAVER_CLIENT_ID" in report["sources"][0]["error"]
+
+
+def test_record_then_replay_with_the_server_gone(site, tmp_path, capsys):
+    config = demo_config(site, tmp_path)
+    cassette = tmp_path / "cassette"
+    first = crawl(config, capsys, "--record", str(cassette))
+    assert (cassette / "index.json").exists()
+    site.close()
+    (tmp_path / "monitor.db").unlink()
+    second = crawl(config, capsys, "--replay", str(cassette))
+    assert second["totals"]["matched"] == first["totals"]["matched"] == 5
+    assert second["totals"]["errors"] == 0

@@ -244,3 +244,10 @@ def test_per_host_delay_is_kept(site):
             return time.monotonic() - t0
 
     assert run(go()) >= 0.85
+
+
+def test_robots_txt_timeout_means_disallow(site):
+    site.robots = "hang"
+    with pytest.raises(FetchError) as err:
+        run(fetch(f"{site.base}/hn/sitemap.xml", settings(respect_robots=True, total_timeout=1)))
+    assert err.value.kind == "robots" and "unreachable" in str(err.value)
