@@ -295,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         args.webhook = args.target if args.action == "test" else None
         if args.action == "retry" and args.target and not args.target.isdigit():
             parser.error(f"alerts retry: {args.target!r} is not a delivery id")
-    setup_logging(args.log_format, verbose=args.verbose, quiet=args.quiet)
+    # One-shot commands print their own result; only the service logs at INFO by default.
+    setup_logging(args.log_format, verbose=args.verbose, quiet=args.quiet or args.command != "run")
     try:
         return args.func(args)
     except ConfigError as exc:
