@@ -40,6 +40,12 @@ WORDS = (
 MATCH = ({"topic": "ai-center", "terms": ["AI"], "snippets": {}},)
 
 
+# Unrelated news shares common words but few long phrases: a vocabulary of common words plus
+# 5,000 generated two-to-three-syllable words keeps synthetic articles as distinct as real ones.
+_SYL = [chr(0xAC00 + i) for i in range(0, 11172, 7)]
+_RARE = ["".join(random.Random(k).choices(_SYL, k=2 + k % 2)) for k in range(5000)]
+
+
 def body(rng: random.Random) -> str:
     paras = []
     for _ in range(rng.randint(5, 9)):

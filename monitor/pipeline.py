@@ -132,6 +132,7 @@ class SourceCrawl:
         self.good = 0
         self.sizes: list[int] = []
         self.sample_path: str | None = None
+        self.new_links = 0  # links never seen before: a source that stops yielding them is suspect
         row = get_source(db, source.name) or {}
         self.usual = row.get("avg_body_chars")
         self.quality_failures = row.get("quality_failures") or 0
@@ -149,6 +150,8 @@ class SourceCrawl:
         url = link.url
         key = normalize_url(url)
         prior = known.get(key) or known.get(url)
+        if prior is None:
+            self.new_links += 1
         if (
             prior
             and prior.get("status") in (200, 304)
@@ -323,10 +326,8 @@ def _finish_ok(db, source, run: SourceCrawl, started: str, now) -> None:
         quality_failures = 0
     fields["quality_failures"] = quality_failures
     health, reason = "ok", None
-    if report.new_articles or (report.links_found and report.fetched):
-        fields["last_new_link_at"] = (
-            iso(now()) if (report.new_articles or report.fetched) else row.get("last_new_link_at")
-        )
+    if run.new_links or not row.get("last_new_link_at"):
+        fields["last_new_link_at"] = iso(now())
     if quality_failures >= DEGRADED_AFTER:
         health, reason = (
             "degraded",
@@ -334,7 +335,7 @@ def _finish_ok(db, source, run: SourceCrawl, started: str, now) -> None:
         )
         if run.sample_path:
             fields["sample_page"] = run.sample_path
-    elif row.get("last_new_link_at") and not (report.new_articles or report.fetched):
+    elif row.get("last_new_link_at") and not run.new_links:
         quiet = (now() - parse_iso(row["last_new_link_at"])).total_seconds()
         if quiet > max(20 * source.interval, 2 * 86400):
             health, reason = (

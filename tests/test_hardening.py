@@ -297,3 +297,16 @@ def test_memory_stays_flat_over_many_cycles(site, tmp_path):
     grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown < 20, f"RSS grew {grown:.1f} MiB"
     assert iso(datetime.now(UTC))
+
+
+def test_source_that_stops_yielding_new_links_is_reported_degraded(site, tmp_path):
+    settings = load_settings(demo_config(site, tmp_path))
+    asyncio.run(run_crawl(settings, only=["gbsinmungo"]))
+    db = open_db(settings.storage_path)
+    three_days_ago = iso(datetime.now(UTC) - timedelta(days=3))
+    db.execute("UPDATE sources SET last_new_link_at = ? WHERE name = 'gbsinmungo'", (three_days_ago,))
+    asyncio.run(run_crawl(settings, only=["gbsinmungo"]))  # the same three links again
+    health, reason = db.execute(
+        "SELECT health, health_reason FROM sources WHERE name = 'gbsinmungo'"
+    ).fetchone()
+    assert health == "degraded" and "no new links for 72 h" in reason
