@@ -137,7 +137,7 @@ class SourceCrawl:
         self.usual = row.get("avg_body_chars")
         self.quality_failures = row.get("quality_failures") or 0
 
-    def _error(self, url: str, exc: Exception, kind: str, status: int | None = None) -> None:
+    def record_error(self, url: str, exc: Exception, kind: str, status: int | None = None) -> None:
         self.report.errors += 1
         if len(self.report.error_samples) < 5:
             self.report.error_samples.append(f"{url}: {exc}")
@@ -170,7 +170,7 @@ class SourceCrawl:
         try:
             fetched = await self.fetcher.fetch(url, etag=etag, last_modified=last_mod)
         except FetchError as exc:
-            self._error(key, exc, exc.kind, exc.status)
+            self.record_error(key, exc, exc.kind, exc.status)
             return
         if fetched.not_modified:
             self.report.unchanged += 1
@@ -185,7 +185,7 @@ class SourceCrawl:
                 profile=self.source.profile,
             )
         except ExtractionError as exc:
-            self._error(key, exc, "extraction")
+            self.record_error(key, exc, "extraction")
             return
         quality = _assess(article, self.usual)
         if quality.poor:
@@ -195,7 +195,7 @@ class SourceCrawl:
             self.poor_streak.clear()
             self.sizes.append(quality.body_chars)
         if not article.body.strip():
-            self._error(key, ExtractionError("no article text found on the page"), "empty_body")
+            self.record_error(key, ExtractionError("no article text found on the page"), "empty_body")
             return
         canonical = canonical_url(fetched.url, article.canonical_url)
         matches = match_topics(self.settings.topics, article.title, article.body)
@@ -265,10 +265,10 @@ async def crawl_source(
             try:
                 await run.one_link(link, known)
             except StorageError as exc:
-                run._error(link.url, exc, "storage")
+                run.record_error(link.url, exc, "storage")
                 log.error("%s: storage error on %s: %s", source.name, link.url, exc)
             except Exception as exc:  # a bug on one page must not cost the other pages
-                run._error(link.url, exc, "bug")
+                run.record_error(link.url, exc, "bug")
                 log.error("%s: unexpected error on %s\n%s", source.name, link.url, traceback.format_exc())
         done += 1
         if progress:

@@ -29,9 +29,6 @@ class Cassette:
     def __len__(self) -> int:
         return len(self._index)
 
-    def urls(self) -> list[str]:
-        return list(self._index)
-
     def get(self, url: str) -> Fetched:
         entry = self._index.get(url)
         if entry is None:

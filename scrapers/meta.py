@@ -28,7 +28,6 @@ PUBLISHED_LABELED = re.compile(
     r"(?:기사\s*입력|최초\s*입력|입력\s*(?:일시|시간)?|기사\s*승인|승인|등록\s*(?:일시|시간)?|송고\s*시간|"
     r"게재\s*(?:일시|일)?|발행\s*(?:일시|일)?|작성\s*(?:일시|일)?|Published|Posted)" + _GAP + _DATE
 )
-_SENT_SUFFIX = re.compile(r"^" + _DATE + r"\s*송고")
 _NAME = r"[가-힣]{2,4}"
 _TITLE_WORDS = (
     r"(?:선임기자|수석기자|전문기자|객원기자|인턴기자|특파원|기자|논설위원|위원|에디터|리포터|통신원)"

@@ -25,10 +25,6 @@ class Article:
     subtitle: str | None = None
     url: str | None = None
 
-    @property
-    def paragraphs(self) -> list[str]:
-        return [p for p in self.body.split("\n\n") if p]
-
     def to_dict(self) -> dict:
         return {
             "title": self.title,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlite_utils
 
@@ -48,7 +48,6 @@ class SaveResult:
     topics: tuple[str, ...] = ()
     story_new_topics: tuple[str, ...] = ()  # topics this story matches for the first time
     joined_story: bool = False  # a further outlet joined an existing story
-    alerted_topics: tuple[str, ...] = field(default=())  # topics already alerted for this article's story
 
 
 @dataclass(frozen=True)
@@ -81,33 +80,17 @@ def _add_urls(db: sqlite_utils.Database, article_id: int, urls: list[str]) -> No
 def _log_fetch(
     db: sqlite_utils.Database, item: ArticleInput, now: str, article_id: int | None, bhash: str
 ) -> None:
-    db.execute(
-        """INSERT INTO fetch_log(url, source, status, etag, last_modified, content_hash, error_kind, error,
-                                 checked_at, article_id, matched)
-           VALUES (?, ?, 200, ?, ?, ?, NULL, NULL, ?, ?, ?)
-           ON CONFLICT(url) DO UPDATE SET status=200, etag=excluded.etag, last_modified=excluded.last_modified,
-               content_hash=excluded.content_hash, error_kind=NULL, error=NULL, checked_at=excluded.checked_at,
-               article_id=excluded.article_id, matched=excluded.matched, source=excluded.source""",
-        (
-            item.canonical_url,
-            item.source,
-            item.etag,
-            item.last_modified,
-            bhash,
-            now,
-            article_id,
-            int(bool(item.matches)),
-        ),
-    )
-    if item.url != item.canonical_url:
+    """Remember the fetch under the canonical URL and the URL it was fetched as (ETag, hash, time)."""
+    for url in dict.fromkeys([item.canonical_url, item.url]):
         db.execute(
-            """INSERT INTO fetch_log(url, source, status, etag, last_modified, content_hash, checked_at, article_id, matched)
-               VALUES (?, ?, 200, ?, ?, ?, ?, ?, ?)
+            """INSERT INTO fetch_log(url, source, status, etag, last_modified, content_hash, error_kind, error,
+                                     checked_at, article_id, matched)
+               VALUES (?, ?, 200, ?, ?, ?, NULL, NULL, ?, ?, ?)
                ON CONFLICT(url) DO UPDATE SET status=200, etag=excluded.etag, last_modified=excluded.last_modified,
                    content_hash=excluded.content_hash, error_kind=NULL, error=NULL, checked_at=excluded.checked_at,
-                   article_id=excluded.article_id, matched=excluded.matched""",
+                   article_id=excluded.article_id, matched=excluded.matched, source=excluded.source""",
             (
-                item.url,
+                url,
                 item.source,
                 item.etag,
                 item.last_modified,

@@ -71,7 +71,6 @@ class SiteServer:
         self.types = json.loads((root / "_types.json").read_text())
         self.hits: Counter[str] = Counter()
         self.robots: tuple[int, bytes] | None = None
-        self.drop_paths: set[str] = set()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -132,8 +131,6 @@ class SiteServer:
             return self.fault(h, parts.path[len("/fault/") :], q)
         if parts.path == "/robots.txt" and self.robots is not None:
             return self.send(h, self.robots[0], self.robots[1], {"Content-Type": "text/plain"})
-        if h.path in self.drop_paths:
-            return self.send(h, 500, b"down")
         f = self.file_for(h.path)
         if not f.is_file():
             return self.send(h, 404, b"not found", {"Content-Type": "text/plain"})

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from selectolax.lexbor import LexborHTMLParser
@@ -38,7 +37,6 @@ class Profile:
     drop: tuple[str, ...] = ()
     subtitle: tuple[str, ...] = ()
     keep_captions: bool = True
-    fix_paragraphs: Callable[[list[str]], list[str]] | None = field(default=None, compare=False)
 
     def matches(self, tree: LexborHTMLParser, url: str | None, generator: str) -> bool:
         if self.generator and self.generator.lower() in generator.lower():
@@ -101,8 +99,6 @@ class Profile:
                 remove_all(container, "figcaption")
             prune_link_lists(container)
             paras = paragraphs(container)
-            if self.fix_paragraphs:
-                paras = self.fix_paragraphs(paras)
             if clean_paragraphs(paras):
                 return paras
         return []
