@@ -20,7 +20,7 @@ from itertools import combinations
 from pathlib import Path
 
 from scrapers.models import Article
-from storage.articles import ArticleInput, save_article
+from storage.articles import ArticleInput, find_story, save_article
 from storage.db import open_db, write_transaction
 from storage.dedup import (
     STORY_THRESHOLD,
@@ -122,6 +122,11 @@ def main() -> None:
     for size in (int(s) for s in a.sizes.split(",")):
         bulk_fill(db, have, size - have, rng)
         have = size
+        probes = [signature(f"탐색\n{body(rng)}") for _ in range(a.probe)]
+        t0 = time.perf_counter()
+        for sig in probes:
+            find_story(db, sig)
+        lookup_ms = (time.perf_counter() - t0) * 1000 / len(probes)
         times = []
         for k in range(a.probe):
             b = body(rng)
