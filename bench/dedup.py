@@ -145,8 +145,9 @@ def main() -> None:
         mb = os.path.getsize(a.db) / 1e6
         times.sort()
         print(
-            f"{size:>9} {sum(times) / len(times):>25.2f} {times[int(0.95 * len(times))]:>8.2f} {mb:>8.1f} "
-            f"{mb * 1e3 / have * 1000:>19.0f}"
+            f"{size:>9} {lookup_ms:>14.3f} {sum(times) / len(times):>25.2f} {times[int(0.95 * len(times))]:>8.2f} "
+            f"{mb:>8.1f} {mb * 1e3 / have * 1000:>19.0f}",
+            flush=True,
         )
 
 
