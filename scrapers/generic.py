@@ -217,14 +217,16 @@ def extract_generic(
     """Main text of any article page. `tree` may be passed when already parsed (it is mutated)."""
     for strict in (True, False):
         work = tree if (tree is not None and strict) else LexborHTMLParser(html)
-        work.strip_tags(INVISIBLE_TAGS)
         body = work.body
         if body is None:
             return GenericResult([], [], "none")
-        remove_all(body, "header, " + STRUCTURAL_JUNK)
+        # Scripts and styles go with the boilerplate in one pass; the other invisible tags
+        # (forms, iframes, svg ...) matter only inside the chosen container.
+        remove_all(body, "script, style, noscript, template, header, " + STRUCTURAL_JUNK)
         container = _best_container(body)
         if container is None:
             continue
+        remove_all(container, ",".join(INVISIBLE_TAGS))
         if strict:
             # Junk boxes are removed inside the chosen container only: matching ~100 class
             # patterns against the whole page costs more than the parse.
