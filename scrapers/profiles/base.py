@@ -83,13 +83,11 @@ class Profile:
 
     def extract_body(self, tree: LexborHTMLParser) -> list[str]:
         """Raw paragraphs of the story container (before cleanup), or [] when none is found (a redesign)."""
-        tree.strip_tags(INVISIBLE_TAGS)
         for sel in self.body:
             container = tree.css_first(sel)
             if container is None:
                 continue
-            for drop in self.drop:
-                remove_all(container, drop)
+            remove_all(container, ",".join((*INVISIBLE_TAGS, *self.drop)))
             for sel in self.subtitle:  # only the first deck: later <strong> blocks are subheads
                 deck = container.css_first(sel)
                 if deck is not None and deck.mem_id != container.mem_id:
