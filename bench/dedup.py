@@ -117,7 +117,8 @@ def main() -> None:
     rng = random.Random(7)
     have = 0
     print(
-        f"{'stored':>9} {'insert+lookup ms/article':>25} {'p95 ms':>8} {'db MB':>8} {'KB per 1k articles':>19}"
+        f"{'stored':>9} {'LSH lookup ms':>14} {'insert+lookup ms/article':>25} {'p95 ms':>8} {'db MB':>8} "
+        f"{'KB per 1k articles':>19}"
     )
     for size in (int(s) for s in a.sizes.split(",")):
         bulk_fill(db, have, size - have, rng)
