@@ -12,6 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapers.fetch import DEFAULT_USER_AGENT, FetchSettings
 from scrapers.profiles import REGISTRY
@@ -389,6 +390,12 @@ def _mask(value: str | None) -> str | None:
     return value[:6] + "…" if value.startswith("whsec_") else "…"
 
 
+def _mask_url(url: str) -> str:
+    """Slack and Discord webhook URLs carry their secret in the path: show the host only."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/…" if parts.path.strip("/") or parts.query else url
+
+
 def settings_as_dict(settings: Settings) -> dict:
     """The effective configuration for `monitor config show`, secrets masked."""
     f = settings.fetch
@@ -413,7 +420,12 @@ def settings_as_dict(settings: Settings) -> dict:
             for t in settings.topics
         ],
         "webhooks": [
-            {**dataclasses.asdict(w), "secret": _mask(w.secret), "topics": list(w.topics)}
+            {
+                **dataclasses.asdict(w),
+                "url": _mask_url(w.url),
+                "secret": _mask(w.secret),
+                "topics": list(w.topics),
+            }
             for w in settings.webhooks
         ],
         "naver": {"client_id": _mask(settings.naver_client_id), "api_url": settings.naver_api_url},

@@ -65,6 +65,7 @@ def test_config_show_masks_secrets_and_init_writes_a_starter(tmp_path, capsys, m
     assert main(["config", "show", "--config", str(cfg)]) == 0
     out = capsys.readouterr().out
     assert SECRET not in out and "whsec_…" in out
+    assert "XYZSECRET" not in out and "https://hooks.slack.example/…" in out
     target = tmp_path / "new.toml"
     assert main(["config", "init", str(target)]) == 0
     assert load_settings(target).topics[0].name == "ai-center"
