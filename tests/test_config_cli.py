@@ -60,7 +60,10 @@ def test_bad_config_exits_2_before_anything_runs(tmp_path, capsys):
 
 def test_config_show_masks_secrets_and_init_writes_a_starter(tmp_path, capsys, monkeypatch):
     cfg = tmp_path / "c.toml"
-    cfg.write_text('[[webhooks]]\nname = "h"\nurl = "https://h.example"\nsecret = "${S}"\n')
+    cfg.write_text(
+        '[[webhooks]]\nname = "h"\nurl = "https://h.example"\nsecret = "${S}"\n'
+        '[[webhooks]]\nname = "s"\nurl = "https://hooks.slack.example/services/T0/B0/XYZSECRET"\nformat = "slack"\n'
+    )
     monkeypatch.setenv("S", SECRET)
     assert main(["config", "show", "--config", str(cfg)]) == 0
     out = capsys.readouterr().out
