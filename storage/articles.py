@@ -126,11 +126,17 @@ def _story_topics(db: sqlite_utils.Database, story_id: int, exclude_article: int
 
 
 def find_story(db: sqlite_utils.Database, sig: tuple[int, ...]) -> tuple[int | None, float]:
-    """The story whose articles are most similar to `sig`, if one passes the threshold."""
+    """The story whose articles are most similar to `sig`, if one passes the threshold.
+
+    Candidates are ranked by how many LSH bands they share (a reprint shares many, a chance
+    collision one), so only the best few signatures are read whatever the store's size.
+    """
     keys = band_keys(sig)
     marks = ",".join("?" * len(keys))
     candidates = db.execute(
-        f"SELECT DISTINCT article_id FROM story_bands WHERE band IN ({marks}) LIMIT 200", keys
+        f"""SELECT article_id FROM story_bands WHERE band IN ({marks})
+            GROUP BY article_id ORDER BY COUNT(*) DESC LIMIT 20""",
+        keys,
     ).fetchall()
     best_story, best = None, 0.0
     for (article_id,) in candidates:

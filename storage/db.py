@@ -116,6 +116,10 @@ def open_db(path: str | Path, *, memory: bool = False) -> sqlite_utils.Database:
         if not memory:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        # The near-duplicate index is probed at random keys: keep more of it in memory than
+        # SQLite's 2 MB default, and read the file through mmap.
+        conn.execute("PRAGMA cache_size = -32768")
+        conn.execute("PRAGMA mmap_size = 268435456")
         conn.execute("PRAGMA foreign_keys = ON")
         db = sqlite_utils.Database(conn)
         migrate(db)
