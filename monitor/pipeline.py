@@ -107,8 +107,9 @@ class _Quality:
     body_chars: int
 
 
-def _assess(article, usual: float | None) -> _Quality:
-    missing = [k for k in ("title", "published") if not getattr(article, k)]
+def _assess(article, usual: float | None, dated_share: float | None) -> _Quality:
+    expected = ("title", "published") if dated_share is not None and dated_share > 0.8 else ("title",)
+    missing = [k for k in expected if not getattr(article, k)]
     size = len(article.body)
     if size == 0:
         return _Quality(True, "articles come out with an empty body", 0)
@@ -135,6 +136,8 @@ class SourceCrawl:
         self.new_links = 0  # links never seen before: a source that stops yielding them is suspect
         row = get_source(db, source.name) or {}
         self.usual = row.get("avg_body_chars")
+        self.dated_share = row.get("dated_share")
+        self.dated: list[bool] = []
         self.quality_failures = row.get("quality_failures") or 0
 
     def record_error(self, url: str, exc: Exception, kind: str, status: int | None = None) -> None:
@@ -187,7 +190,9 @@ class SourceCrawl:
         except ExtractionError as exc:
             self.record_error(key, exc, "extraction")
             return
-        quality = _assess(article, self.usual)
+        quality = _assess(article, self.usual, self.dated_share)
+        if article.body:
+            self.dated.append(article.published is not None)
         if quality.poor:
             self._poor(quality.reason or "poor extraction", fetched.content, key)
         else:
@@ -319,6 +324,10 @@ def _finish_ok(db, source, run: SourceCrawl, started: str, now) -> None:
         usual = row.get("avg_body_chars")
         mean = sum(run.sizes) / len(run.sizes)
         fields["avg_body_chars"] = mean if usual is None else 0.8 * usual + 0.2 * mean
+    if run.dated:
+        share = sum(run.dated) / len(run.dated)
+        old = row.get("dated_share")
+        fields["dated_share"] = share if old is None else 0.8 * old + 0.2 * share
     quality_failures = run.quality_failures
     if run.poor_streak and not run.good:
         quality_failures += len(run.poor_streak)

@@ -18,7 +18,7 @@ import sqlite_utils
 
 from scrapers.errors import MonitorError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -97,6 +97,11 @@ MIGRATIONS: dict[int, list[str]] = {
             INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
         END""",
         "INSERT INTO articles_fts(rowid, title, body) SELECT id, title, body FROM articles",
+    ],
+    3: [
+        # Share of a source's articles that carry a date: a missing date is only suspicious
+        # on a source that usually prints one.
+        "ALTER TABLE sources ADD COLUMN dated_share REAL",
     ],
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import re
 import resource
 import signal
 import subprocess
@@ -310,3 +311,19 @@ def test_source_that_stops_yielding_new_links_is_reported_degraded(site, tmp_pat
         "SELECT health, health_reason FROM sources WHERE name = 'gbsinmungo'"
     ).fetchone()
     assert health == "degraded" and "no new links for 72 h" in reason
+
+
+def test_a_source_that_never_prints_dates_is_not_degraded_for_it(site, tmp_path):
+    for idx in (51001, 51002, 51003):
+        path = site.file_for(f"/gb/news/articleView.html?idxno={idx}")
+        enc = "cp949" if idx == 51002 else "utf-8"
+        text = path.read_bytes().decode(enc)
+        text = re.sub(r"(?:입력|수정) \d{4}\.\d\d\.\d\d \d\d:\d\d", "", text)
+        text = text.replace('property="article:published_time"', 'property="x"')
+        path.write_bytes(text.encode(enc))
+    settings = load_settings(demo_config(site, tmp_path))
+    for _ in range(4):
+        asyncio.run(run_crawl(settings, only=["gbsinmungo"]))
+    db = open_db(settings.storage_path)
+    health, share = db.execute("SELECT health, dated_share FROM sources WHERE name = 'gbsinmungo'").fetchone()
+    assert health == "ok" and share == 0
