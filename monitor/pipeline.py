@@ -35,6 +35,8 @@ from .topics import match_topics
 log = logging.getLogger(__name__)
 
 LINK_CONCURRENCY = 8
+GONE_STATUSES = (404, 410)
+GONE_RETRY_AFTER = 86400.0
 DEGRADED_AFTER = 3  # consecutive poor extractions before a source is marked degraded
 SHORT_FACTOR = 0.25  # a body under a quarter of the source's usual length counts as poor
 
@@ -140,6 +142,24 @@ class SourceCrawl:
         self.dated: list[bool] = []
         self.quality_failures = row.get("quality_failures") or 0
 
+    def _known_and_current(self, prior: dict) -> bool:
+        """Whether a link seen before needs no fetch now."""
+        if (
+            prior.get("status") in (200, 304)
+            and not prior.get("matched")
+            and not self.settings.keep_unmatched
+        ):
+            return True  # seen before, matched nothing: never fetched again
+        age = (
+            (self.now() - parse_iso(prior["checked_at"])).total_seconds() if prior.get("checked_at") else None
+        )
+        if age is None:
+            return False
+        if prior.get("status") in GONE_STATUSES:
+            return age < GONE_RETRY_AFTER  # a page that was gone is asked for again only daily
+        # A stored article is looked at again for edits only every `recheck_after`.
+        return bool(prior.get("article_id")) and age < self.settings.recheck_after
+
     def record_error(self, url: str, exc: Exception, kind: str, status: int | None = None) -> None:
         self.report.errors += 1
         if len(self.report.error_samples) < 5:
@@ -155,19 +175,9 @@ class SourceCrawl:
         prior = known.get(key) or known.get(url)
         if prior is None:
             self.new_links += 1
-        if (
-            prior
-            and prior.get("status") in (200, 304)
-            and not prior.get("matched")
-            and not self.settings.keep_unmatched
-        ):
-            self.report.unchanged += 1  # seen before, matched nothing: not fetched again
+        if prior and self._known_and_current(prior):
+            self.report.unchanged += 1
             return
-        if prior and prior.get("article_id") and prior.get("checked_at") and self.settings.recheck_after > 0:
-            age = (self.now() - parse_iso(prior["checked_at"])).total_seconds()
-            if age < self.settings.recheck_after:
-                self.report.unchanged += 1  # stored and checked recently: edits are looked for later
-                return
         etag = prior.get("etag") if prior and prior.get("article_id") else None
         last_mod = prior.get("last_modified") if prior and prior.get("article_id") else None
         try:

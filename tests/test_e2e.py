@@ -138,3 +138,17 @@ def test_record_then_replay_with_the_server_gone(site, tmp_path, capsys):
     second = crawl(config, capsys, "--replay", str(cassette))
     assert second["totals"]["matched"] == first["totals"]["matched"] == 5
     assert second["totals"]["errors"] == 0
+
+
+def test_a_gone_link_is_not_asked_for_on_every_crawl(site, tmp_path, capsys):
+    from .servers import DEMO_BASE
+
+    feed = site.file_for("/gb/rss/allArticle.xml")
+    gone = f"<item><title>x</title><link>{DEMO_BASE}/gb/news/articleView.html?idxno=99999</link></item>"
+    feed.write_text(feed.read_text("utf-8").replace("</channel>", gone + "</channel>"), "utf-8")
+    config = demo_config(site, tmp_path)
+    first = crawl(config, capsys, "--source", "gbsinmungo")
+    assert first["totals"]["errors"] == 1
+    second = crawl(config, capsys, "--source", "gbsinmungo")
+    assert second["totals"]["errors"] == 0
+    assert site.hits["/gb/news/articleView.html?idxno=99999"] == 1
