@@ -25,6 +25,7 @@ import sqlite_utils
 from storage.articles import ArticleInput, OutboxRow, SaveResult, was_alerted
 from storage.db import write_transaction
 from storage.outbox import (
+    defer,
     disable_webhook,
     disabled_webhooks,
     due_deliveries,
@@ -203,9 +204,9 @@ async def post(client: httpx.AsyncClient, hook: WebhookConfig, headers: dict, bo
             hook.url, content=body, headers=headers, timeout=hook.timeout, follow_redirects=False
         )
     except httpx.TimeoutException as exc:
-        raise DeliveryError(f"timed out after {hook.timeout:g}s") from exc
+        raise DeliveryError(f"timed out after {hook.timeout:g}s", unreachable=True) from exc
     except httpx.HTTPError as exc:
-        raise DeliveryError(f"connection failed: {type(exc).__name__}: {exc}") from exc
+        raise DeliveryError(f"connection failed: {type(exc).__name__}: {exc}", unreachable=True) from exc
     status = resp.status_code
     if 200 <= status < 300:
         return
@@ -239,14 +240,24 @@ async def deliver_due(
     *,
     limit: int = 200,
 ) -> DeliveryReport:
-    """Post every due outbox row once; each outcome is written before the next row."""
+    """Post every due outbox row once; each outcome is written before the next row.
+
+    A receiver that times out or refuses the connection is not tried again in the same pass:
+    its other rows wait for the same retry time (no attempt counted), so one dead or hanging
+    endpoint costs one timeout per pass and never holds up the rest.
+    """
     report = DeliveryReport()
     hooks = {w.name: w for w in settings.webhooks}
+    resting: dict[str, datetime] = {}
     for row in due_deliveries(db, iso(now()), limit):
         hook = hooks.get(row["webhook"])
         if hook is None:
             mark_failed(db, row["id"], f"webhook {row['webhook']!r} is no longer configured")
             report.failed += 1
+            continue
+        if hook.name in resting:
+            defer(db, row["id"], iso(resting[hook.name]))
+            report.retrying += 1
             continue
         if not _claim(db, row["id"], now()):
             continue
@@ -269,6 +280,8 @@ async def deliver_due(
                 else:
                     mark_retry(db, row["id"], iso(when), str(exc))
                     report.retrying += 1
+                    if exc.unreachable:
+                        resting[hook.name] = when
             report.errors.append(f"{hook.name}: {exc}")
             log.warning("delivery %s to %s failed: %s", row["msg_id"], hook.name, exc)
             continue

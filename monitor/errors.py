@@ -12,12 +12,19 @@ class DeliveryError(MonitorError):
     """A webhook delivery failed; `permanent` says whether retrying can help."""
 
     def __init__(
-        self, message: str, *, permanent: bool = False, retry_after: float | None = None, gone: bool = False
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        retry_after: float | None = None,
+        gone: bool = False,
+        unreachable: bool = False,
     ):
         super().__init__(message)
         self.permanent = permanent
         self.retry_after = retry_after
         self.gone = gone
+        self.unreachable = unreachable  # no answer at all: timeout or connection error
 
 
 __all__ = [

@@ -43,6 +43,15 @@ def mark_retry(db: sqlite_utils.Database, delivery_id: int, next_at: str, error:
         )
 
 
+def defer(db: sqlite_utils.Database, delivery_id: int, next_at: str) -> None:
+    """Postpone a row without counting an attempt (its endpoint just failed for another row)."""
+    with write_transaction(db):
+        db.execute(
+            "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending'",
+            (next_at, delivery_id),
+        )
+
+
 def mark_failed(db: sqlite_utils.Database, delivery_id: int, error: str) -> None:
     with write_transaction(db):
         db.execute(

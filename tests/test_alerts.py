@@ -300,3 +300,19 @@ os.kill(os.getpid(), signal.SIGKILL)  # dies after the commit, before any delive
     asyncio.run(deliver(db, settings, lambda: datetime.now(UTC)))
     assert len(receiver.requests) == 1
     assert os.path.exists(db_path)
+
+
+def test_a_hanging_receiver_costs_one_timeout_per_pass(tmp_path, receiver):
+    import time as _time
+
+    settings = settings_for(receiver.url)
+    db = open_db(tmp_path / "a.db")
+    clock = Clock()
+    for n in range(4):
+        store(db, settings, n, clock)
+    receiver.script = ["hang"] * 4
+    t0 = _time.monotonic()
+    rep = asyncio.run(deliver(db, settings, clock))
+    assert _time.monotonic() - t0 < 2.5  # one 1 s timeout, not four
+    assert rep.retrying == 4 and len(receiver.requests) == 1
+    assert [a for (a,) in db.execute("SELECT attempts FROM outbox ORDER BY id")] == [1, 0, 0, 0]
