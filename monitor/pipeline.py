@@ -61,6 +61,24 @@ class SourceReport:
         return asdict(self)
 
 
+def log_report(rep: SourceReport) -> None:
+    """The one INFO line per source crawl, with its counts (as structured fields in JSON logs)."""
+    log.info(
+        "crawled %s: %d links, %d fetched, %d unchanged, %d new, %d matched, %d stories, %d changed, %d errors%s",
+        rep.source,
+        rep.links_found,
+        rep.fetched,
+        rep.unchanged,
+        rep.new_articles,
+        rep.matched,
+        rep.new_stories,
+        rep.changed,
+        rep.errors,
+        f" (FAILED: {rep.error})" if rep.failed else "",
+        extra={"source": rep.source, "counts": rep.to_dict()},
+    )
+
+
 def _naver_url(settings: Settings, source: SourceConfig) -> str:
     base = source.url or settings.naver_api_url
     return (

@@ -16,7 +16,7 @@ from .alerts import deliver_with_grace, make_client, post, request_for
 from .clock import utcnow
 from .config import Settings, SourceConfig
 from .errors import ConfigError, DeliveryError
-from .pipeline import CrawlReport, SourceReport, crawl_source
+from .pipeline import CrawlReport, SourceReport, crawl_source, log_report
 
 log = logging.getLogger(__name__)
 
@@ -82,19 +82,7 @@ async def run_crawl(
             except Exception as exc:  # the top of a crawl: one broken source never stops the rest
                 log.exception("source %s crashed", source.name)
                 rep = SourceReport(source.name, failed=True, error=f"internal error: {exc}", errors=1)
-            log.info(
-                "crawled %s: %d links, %d fetched, %d unchanged, %d new, %d matched, %d stories, %d changed, %d errors",
-                rep.source,
-                rep.links_found,
-                rep.fetched,
-                rep.unchanged,
-                rep.new_articles,
-                rep.matched,
-                rep.new_stories,
-                rep.changed,
-                rep.errors,
-                extra={"source": rep.source, "counts": rep.to_dict()},
-            )
+            log_report(rep)
             return rep
 
         reports = await asyncio.gather(*(one(s) for s in sources))

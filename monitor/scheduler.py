@@ -34,7 +34,7 @@ from .alerts import deliver_due, make_client
 from .clock import iso, parse_iso, utcnow
 from .config import Settings, SourceConfig
 from .errors import MonitorError
-from .pipeline import SourceReport, crawl_source, finish_failed
+from .pipeline import SourceReport, crawl_source, finish_failed, log_report
 from .runner import samples_dir
 
 log = logging.getLogger(__name__)
@@ -119,20 +119,7 @@ class Daemon:
         except Exception:  # the daemon's loop is the one place that catches broadly
             log.exception("source %s crashed", source.name)
             return
-        log.info(
-            "crawled %s: %d links, %d fetched, %d unchanged, %d new, %d matched, %d stories, %d changed, %d errors%s",
-            rep.source,
-            rep.links_found,
-            rep.fetched,
-            rep.unchanged,
-            rep.new_articles,
-            rep.matched,
-            rep.new_stories,
-            rep.changed,
-            rep.errors,
-            f" (FAILED: {rep.error})" if rep.failed else "",
-            extra={"source": rep.source, "counts": rep.to_dict()},
-        )
+        log_report(rep)
 
     async def delivery_job(self) -> None:
         if self.stop.is_set() or not self.settings.webhooks:
