@@ -30,16 +30,18 @@ DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 def korean(corpus: Path) -> dict:
     manifest = json.loads((corpus / "manifest.json").read_text("utf-8"))
-    f1s, titles, pubs = [], [], []
+    f1s, titles, pubs, bad_chars = [], [], [], 0
     for e in manifest:
         gold = json.loads((corpus / e["gold"]).read_text("utf-8"))
         art = extract_article((corpus / e["file"]).read_bytes(), url=e.get("url"))
         f1s.append(shingle_prf(gold["body"], art.body)[2])
         titles.append(" ".join((art.title or "").split()) == " ".join(gold["title"].split()))
+        bad_chars += art.body.count("\ufffd")
         if gold.get("published"):
             want = datetime.fromisoformat(gold["published"])
             pubs.append(art.published is not None and abs((art.published - want).total_seconds()) < 60)
     return {
+        "replacement_chars": bad_chars,
         "pages": len(manifest),
         "body_f1": statistics.mean(f1s),
         "title_exact": sum(titles) / len(titles),
