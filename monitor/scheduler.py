@@ -28,7 +28,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from scrapers.cassette import Cassette
 from scrapers.fetch import Fetcher
 from storage.db import open_db
-from storage.sources import get_source
+from storage.sources import get_source, update_source
 
 from .alerts import deliver_due, make_client
 from .clock import iso, parse_iso, utcnow
@@ -120,6 +120,10 @@ class Daemon:
             log.exception("source %s crashed", source.name)
             return
         log_report(rep)
+        job = self.scheduler.get_job(f"source:{source.name}")
+        if job is not None and job.next_run_time is not None and not rep.failed:
+            # `monitor status` shows when the scheduler will really run it next (jitter included).
+            update_source(self.db, source.name, next_due=iso(job.next_run_time))
 
     async def delivery_job(self) -> None:
         if self.stop.is_set() or not self.settings.webhooks:
