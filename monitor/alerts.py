@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 import httpx
 import sqlite_utils
 
+from scrapers.fetch import parse_retry_after
 from storage.articles import ArticleInput, OutboxRow, SaveResult, was_alerted
 from storage.db import write_transaction
 from storage.outbox import (
@@ -216,8 +217,6 @@ async def post(client: httpx.AsyncClient, hook: WebhookConfig, headers: dict, bo
     if 300 <= status < 400:
         raise DeliveryError(f"HTTP {status} redirect not followed (fix the webhook URL)")
     if status in (408, 429) or status >= 500:
-        from scrapers.fetch import parse_retry_after
-
         raise DeliveryError(reason, retry_after=parse_retry_after(resp.headers.get("retry-after")))
     raise DeliveryError(reason, permanent=True)
 
