@@ -96,12 +96,13 @@ def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return sum(1 for x, y in zip(a, b, strict=True) if x == y) / BINS
 
 
-def band_keys(sig: tuple[int, ...]) -> list[str]:
+def band_keys(sig: tuple[int, ...]) -> list[int]:
+    """One signed 64-bit key per band (an integer key keeps the band index small)."""
     keys = []
     for band in range(BANDS):
         chunk = sig[band * ROWS : (band + 1) * ROWS]
-        digest = hashlib.blake2b(struct.pack(f"{ROWS}I", *chunk), digest_size=8).hexdigest()
-        keys.append(f"{band:02d}{digest}")
+        digest = hashlib.blake2b(struct.pack(f"B{ROWS}I", band, *chunk), digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "big", signed=True))
     return keys
 
 

@@ -227,3 +227,32 @@ def test_disk_full_rolls_back_cleanly_and_resumes(tmp_path):
         save_article(db, item("https://f.kr/after", "다시", "공간이 생기면 다시 쓴다 " * 40), now=NOW).status
         == "new"
     )
+
+
+def test_migration_rebuilds_the_band_index_from_stored_signatures(tmp_path):
+    from storage.db import MIGRATIONS, migrate
+
+    path = tmp_path / "v3.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for version in (1, 2, 3):
+        for stmt in MIGRATIONS[version]:
+            conn.execute(stmt)
+    conn.execute("PRAGMA user_version = 3")
+    conn.close()
+    db = open_db(path)  # migrates to the current version; then store an article as v3 would have
+    a = save_article(
+        db,
+        item(
+            "https://x.kr/1",
+            REPRINTS["reprint_sets"][0]["versions"][0]["title"],
+            REPRINTS["reprint_sets"][0]["versions"][0]["body"],
+        ),
+        now=NOW,
+    )
+    db.execute("DELETE FROM story_bands")
+    db.execute("PRAGMA user_version = 3")
+    migrate(db)
+    assert db.execute("SELECT COUNT(*) FROM story_bands").fetchone()[0] == 42
+    v = REPRINTS["reprint_sets"][0]["versions"][1]
+    b = save_article(db, item("https://y.kr/1", v["title"], v["body"]), now=NOW)
+    assert b.story_id == a.story_id
