@@ -20,11 +20,10 @@ from itertools import combinations
 from pathlib import Path
 
 from scrapers.models import Article
-from storage.articles import ArticleInput, find_story, save_article
+from storage.articles import ArticleInput, find_story, insert_bands, save_article
 from storage.db import open_db, write_transaction
 from storage.dedup import (
     STORY_THRESHOLD,
-    band_keys,
     body_hash,
     pack_signature,
     signature,
@@ -82,10 +81,7 @@ def bulk_fill(db, start: int, count: int, rng: random.Random) -> None:
                         now,
                     ),
                 ).lastrowid
-                db.conn.executemany(
-                    "INSERT OR IGNORE INTO story_bands(band, article_id, story_id) VALUES (?, ?, ?)",
-                    [(k, aid, sid) for k in band_keys(sig)],
-                )
+                insert_bands(db, aid, sid, sig)
 
 
 def quality() -> None:

@@ -154,7 +154,7 @@ class SourceCrawl:
         self.sizes: list[int] = []
         self.sample_path: str | None = None
         self.new_links = 0  # links never seen before: a source that stops yielding them is suspect
-        row = get_source(db, source.name) or {}
+        self.row = row = get_source(db, source.name) or {}  # the source's state before this crawl
         self.usual = row.get("avg_body_chars")
         self.dated_share = row.get("dated_share")
         self.dated: list[bool] = []
@@ -338,9 +338,15 @@ def finish_failed(db, source, report: SourceReport, exc: Exception, started: str
     return report
 
 
+def _running_mean(old: float | None, values: list) -> float:
+    """An exponential running mean across crawls, so one odd crawl moves the usual little."""
+    mean = sum(values) / len(values)
+    return mean if old is None else 0.8 * old + 0.2 * mean
+
+
 def _finish_ok(db, source, run: SourceCrawl, started: str, now) -> None:
     report = run.report
-    row = get_source(db, source.name) or {}
+    row = run.row
     fields: dict = {
         "last_attempt": started,
         "last_success": iso(now()),
@@ -349,13 +355,9 @@ def _finish_ok(db, source, run: SourceCrawl, started: str, now) -> None:
         "next_due": iso(now() + timedelta(seconds=source.interval)),
     }
     if run.sizes:
-        usual = row.get("avg_body_chars")
-        mean = sum(run.sizes) / len(run.sizes)
-        fields["avg_body_chars"] = mean if usual is None else 0.8 * usual + 0.2 * mean
+        fields["avg_body_chars"] = _running_mean(row.get("avg_body_chars"), run.sizes)
     if run.dated:
-        share = sum(run.dated) / len(run.dated)
-        old = row.get("dated_share")
-        fields["dated_share"] = share if old is None else 0.8 * old + 0.2 * share
+        fields["dated_share"] = _running_mean(row.get("dated_share"), run.dated)
     quality_failures = run.quality_failures
     if run.poor_streak and not run.good:
         quality_failures += len(run.poor_streak)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .meta import bylines_in
+
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _NAME = r"[가-힣]{2,4}"
 _NAMES = rf"{_NAME}(?:\s*[·,/]\s*{_NAME})*"
@@ -93,14 +95,13 @@ def clean_paragraphs(paras: list[str]) -> list[str]:
 
 def signoff_byline(paras: list[str]) -> list[tuple[str, str]]:
     """Reporter names from the sign-off at the end of the raw body ("홍길동 기자 hong@...")."""
-    from .meta import bylines_in
-
     for text in reversed(paras[-4:]):
         if len(text) <= 120 and (SIGNOFF.match(text) or SIGNOFF_NO_MAIL.match(text)):
             found = bylines_in(text)
             if found:
                 return found
         m = GLUED_SIGNOFF.search(text)
-        if m and bylines_in(m.group(0)):
-            return bylines_in(m.group(0))
+        found = bylines_in(m.group(0)) if m else []
+        if found:
+            return found
     return []

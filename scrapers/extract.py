@@ -125,8 +125,11 @@ def extract_article(
     else:
         title = generic_title(tree, site, metas)
         byline = _generic_byline(tree, korean, metas)
-        published = labeled_published(text) if korean else None
-        published = published or meta_published(tree, metas) or labeled_published(text)
+        # Korean pages: the printed 입력 time is the first publication; meta tags often carry edits.
+        if korean:
+            published = labeled_published(text) or meta_published(tree, metas)
+        else:
+            published = meta_published(tree, metas) or labeled_published(text)
         subtitle = None
         result = extract_generic(text, keep_captions=korean, tree=tree)
         paras, raw = result.paragraphs, result.raw

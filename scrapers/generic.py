@@ -5,8 +5,7 @@ Readability's idea, tuned for Korean layouts and kept in C where possible:
    elements whose class or id names a sidebar, comment box, share bar or ad;
 2. score text blocks: each paragraph (a <p>, or text split by <br> in a <div>, as
    most Korean CMSs print it) credits its container, half to the grandparent;
-3. discount by link density, pick the best container, join siblings that look like
-   more of the same story;
+3. discount the five best-scored containers by link density and keep the best;
 4. prune link lists and captions inside it, serialise to paragraphs, then drop
    copyright, sign-off, related-article and ad lines.
 """

@@ -139,7 +139,7 @@ def nesting_depth(html: str, limit: int = MAX_DEPTH) -> int:
 
 def parse_html(html: str) -> LexborHTMLParser:
     """Parse text into a tree; raise ExtractionError for pathologically deep pages."""
-    if "<" in html and html.count("<") > MAX_DEPTH:
+    if html.count("<") > MAX_DEPTH:
         depth = nesting_depth(html)
         if depth > MAX_DEPTH:
             raise ExtractionError(f"page nests elements {depth}+ levels deep (limit {MAX_DEPTH}); refused")
@@ -199,7 +199,7 @@ def link_density(node: LexborNode, total: int | None = None) -> float:
     return min(1.0, linked / total)
 
 
-_PRUNABLE = frozenset({"ul", "ol", "dl", "table", "div", "section", "p"})
+_PRUNABLE = ("ul", "ol", "dl", "table", "div", "section", "p")
 
 
 def prune_link_lists(container: LexborNode) -> None:
@@ -226,7 +226,7 @@ def prune_link_lists(container: LexborNode) -> None:
     if not linked:
         return
     doomed = []
-    for node in container.css("ul, ol, dl, table, div, section, p"):
+    for node in container.css(", ".join(_PRUNABLE)):
         entry = linked.get(node.mem_id)
         if entry is None:
             continue

@@ -36,6 +36,15 @@ class ArticleInput:
     last_modified: str | None = None
     aliases: tuple[str, ...] = ()
 
+    @property
+    def urls(self) -> list[str]:
+        """Every URL that led to this article, canonical first, without repeats."""
+        return list(dict.fromkeys([self.canonical_url, self.url, *self.aliases]))
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return tuple(m["topic"] for m in self.matches)
+
 
 @dataclass(frozen=True)
 class SaveResult:
@@ -73,7 +82,7 @@ def _url_owner(db: sqlite_utils.Database, urls: list[str]) -> int | None:
 
 
 def _add_urls(db: sqlite_utils.Database, article_id: int, urls: list[str]) -> None:
-    for url in dict.fromkeys(urls):
+    for url in urls:
         db.execute("INSERT OR IGNORE INTO article_urls(url, article_id) VALUES (?, ?)", (url, article_id))
 
 
@@ -158,10 +167,8 @@ def save_article(
     enqueue: Enqueue | None = None,
 ) -> SaveResult:
     """Store one extracted article in one BEGIN IMMEDIATE transaction, with its outbox rows."""
-    art = item.article
-    bhash = body_hash(art.body)
-    urls = list(dict.fromkeys([item.canonical_url, item.url, *item.aliases]))
-    topics = tuple(m["topic"] for m in item.matches)
+    bhash = body_hash(item.article.body)
+    urls = item.urls
     with write_transaction(db):
         article_id = _url_owner(db, urls)
         if article_id is not None:
@@ -175,8 +182,8 @@ def save_article(
                 _add_urls(db, row[0], urls)
                 _log_fetch(db, item, now, row[0], bhash)
                 story = db.execute("SELECT story_id FROM articles WHERE id = ?", (row[0],)).fetchone()[0]
-                return SaveResult("alias", row[0], story, topics=topics)
-            result = _insert_new(db, item, bhash, now, topics)
+                return SaveResult("alias", row[0], story, topics=item.topics)
+            result = _insert_new(db, item, bhash, now)
         _log_fetch(db, item, now, result.article_id, bhash)
         if enqueue is not None and result.status in ("new", "changed"):
             for out in enqueue(db, result, item):
@@ -184,8 +191,27 @@ def save_article(
         return result
 
 
-def _insert_new(db, item: ArticleInput, bhash: str, now: str, topics: tuple[str, ...]) -> SaveResult:
+def _add_version(
+    db, article_id: int, version: int, art: Article, bhash: str, diff: str | None, now: str
+) -> None:
+    db.execute(
+        "INSERT INTO article_versions(article_id, version, title, body, content_hash, diff, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (article_id, version, art.title, art.body, bhash, diff, now),
+    )
+
+
+def insert_bands(db: sqlite_utils.Database, article_id: int, story_id: int, sig: tuple[int, ...]) -> None:
+    """Index one article's signature in the near-duplicate (LSH band) table."""
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO story_bands(band, article_id, story_id) VALUES (?, ?, ?)",
+        [(key, article_id, story_id) for key in band_keys(sig)],
+    )
+
+
+def _insert_new(db, item: ArticleInput, bhash: str, now: str) -> SaveResult:
     art = item.article
+    topics = item.topics
     sig = signature(f"{art.title or ''}\n{art.body}")
     story_id, _ = find_story(db, sig)
     new_story = story_id is None
@@ -218,16 +244,9 @@ def _insert_new(db, item: ArticleInput, bhash: str, now: str, topics: tuple[str,
     ).lastrowid
     if new_story:
         db.execute("UPDATE stories SET representative_article_id = ? WHERE id = ?", (article_id, story_id))
-    _add_urls(db, article_id, [item.canonical_url, item.url, *item.aliases])
-    db.execute(
-        "INSERT INTO article_versions(article_id, version, title, body, content_hash, diff, created_at) VALUES (?, 1, ?, ?, ?, NULL, ?)",
-        (article_id, art.title, art.body, bhash, now),
-    )
-    for key in band_keys(sig):
-        db.execute(
-            "INSERT OR IGNORE INTO story_bands(band, article_id, story_id) VALUES (?, ?, ?)",
-            (key, article_id, story_id),
-        )
+    _add_urls(db, article_id, item.urls)
+    _add_version(db, article_id, 1, art, bhash, None, now)
+    insert_bands(db, article_id, story_id, sig)
     _save_matches(db, article_id, item.matches)
     earlier = set() if new_story else _story_topics(db, story_id, article_id)
     return SaveResult(
@@ -249,17 +268,14 @@ def _update_existing(db, article_id: int, item: ArticleInput, bhash: str, now: s
         "SELECT title, body, version, story_id FROM articles WHERE id = ?", (article_id,)
     ).fetchone()
     old_title, old_body, version, story_id = row
-    _add_urls(db, article_id, [item.canonical_url, item.url, *item.aliases])
-    topics = tuple(m["topic"] for m in item.matches)
+    _add_urls(db, article_id, item.urls)
+    topics = item.topics
     change = detect_change(old_title, old_body, art.title, art.body)
     if not change.material:
         db.execute("UPDATE articles SET updated_at = ? WHERE id = ?", (now, article_id))
         return SaveResult("unchanged", article_id, story_id, version=version, topics=topics)
     version += 1
-    db.execute(
-        "INSERT INTO article_versions(article_id, version, title, body, content_hash, diff, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (article_id, version, art.title, art.body, bhash, change.diff, now),
-    )
+    _add_version(db, article_id, version, art, bhash, change.diff, now)
     db.execute(
         """UPDATE articles SET title = ?, byline = ?, body = ?, content_hash = ?, version = ?, updated_at = ?,
                published = COALESCE(?, published) WHERE id = ?""",

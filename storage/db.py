@@ -117,14 +117,12 @@ MIGRATIONS: dict[int, list] = {
 
 def _rebuild_bands(db: sqlite_utils.Database) -> None:
     """Recompute the band index from the stored signatures (a migration step)."""
-    from .dedup import band_keys, unpack_signature
+    from .articles import insert_bands
+    from .dedup import unpack_signature
 
     rows = db.execute("SELECT id, story_id, signature FROM articles WHERE signature IS NOT NULL").fetchall()
     for article_id, story_id, blob in rows:
-        db.conn.executemany(
-            "INSERT OR IGNORE INTO story_bands(band, article_id, story_id) VALUES (?, ?, ?)",
-            [(key, article_id, story_id) for key in band_keys(unpack_signature(blob))],
-        )
+        insert_bands(db, article_id, story_id, unpack_signature(blob))
 
 
 def open_db(path: str | Path, *, memory: bool = False) -> sqlite_utils.Database:

@@ -38,12 +38,15 @@ class Profile:
     subtitle: tuple[str, ...] = ()
     keep_captions: bool = True
 
-    def matches(self, tree: LexborHTMLParser, url: str | None, generator: str) -> bool:
+    def matches(
+        self, tree: LexborHTMLParser, url: str | None, generator: str, *, markers: bool = True
+    ) -> bool:
+        """By generator meta, URL shape, or (when `markers`) one of the family's containers."""
         if self.generator and self.generator.lower() in generator.lower():
             return True
         if self.url_pattern and url and re.search(self.url_pattern, url):
             return True
-        return bool(self.markers) and tree.css_first(", ".join(self.markers)) is not None
+        return markers and bool(self.markers) and tree.css_first(", ".join(self.markers)) is not None
 
     def find_title(self, tree: LexborHTMLParser) -> str | None:
         for sel in self.title:
@@ -112,18 +115,12 @@ def register(profile: Profile) -> Profile:
     return profile
 
 
-_ANY_MARKER: list[str] = []
-
-
 def detect_profile(tree: LexborHTMLParser, url: str | None, generator: str = "") -> Profile | None:
-    if not _ANY_MARKER:
-        _ANY_MARKER.append(", ".join(m for p in REGISTRY.values() for m in p.markers))
-    if not generator and tree.css_first(_ANY_MARKER[0]) is None:
-        # One query for every family's markers: most pages are on no known CMS.
-        return next(
-            (p for p in REGISTRY.values() if p.url_pattern and url and re.search(p.url_pattern, url)), None
-        )
+    # One query for every family's markers first: most pages are on no known CMS, and then
+    # only the generator and URL tests remain.
+    any_marker = ", ".join(m for p in REGISTRY.values() for m in p.markers)
+    markers = tree.css_first(any_marker) is not None
     for profile in REGISTRY.values():
-        if profile.matches(tree, url, generator):
+        if profile.matches(tree, url, generator, markers=markers):
             return profile
     return None
