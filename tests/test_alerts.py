@@ -262,7 +262,7 @@ def test_template_syntax_is_delivered_literally():
         },
     }
     for fmt in ("json", "slack", "discord"):
-        body = render_body(fmt, payload, datetime.now(UTC)).decode()
+        body = render_body(fmt, payload, datetime(2026, 1, 1, tzinfo=UTC)).decode()
         assert "{{7*7}}" in body and "49" not in body
 
 
