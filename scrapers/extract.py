@@ -16,7 +16,7 @@ from .charset import decode_bytes
 from .cleanup import agency_credit, clean_paragraphs, signoff_byline
 from .errors import ExtractionError
 from .generic import extract_generic
-from .html import clean_text, node_text, parse_html
+from .html import clean_text, node_text, parse_html, utf8
 from .meta import (
     bylines_in,
     canonical_url,
@@ -38,12 +38,18 @@ _LEDE_BYLINE = re.compile(
 )
 
 
-def _is_korean(tree: LexborHTMLParser, text: str) -> bool:
+_OTHER_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "ja", "zh", "ru")
+
+
+def _declared_language(tree: LexborHTMLParser) -> str:
     html_node = tree.css_first("html")
-    lang = (html_node.attributes.get("lang") or "") if html_node is not None else ""
-    if lang.lower().startswith("ko"):
+    return ((html_node.attributes.get("lang") or "") if html_node is not None else "").lower()
+
+
+def _is_korean(lang: str, text: str) -> bool:
+    if lang.startswith("ko"):
         return True
-    if lang[:2].lower() in ("en", "de", "fr", "es", "it", "pt", "nl", "ja", "zh", "ru"):
+    if lang[:2] in _OTHER_LANGUAGES:
         return False
     return len(_HANGUL.findall(text[:20000])) > 200
 
@@ -89,16 +95,19 @@ def extract_article(
     Raises ExtractionError for pages that cannot be parsed safely (absurd nesting).
     """
     if isinstance(html, bytes | bytearray):
-        text, _ = decode_bytes(bytes(html), content_type)
+        text, codec = decode_bytes(bytes(html), content_type)
+        # UTF-8 bytes go to the parser as they came; anything else is parsed from the decoded text.
+        data = bytes(html) if codec == "utf-8" and not html.startswith(b"\xef\xbb\xbf") else utf8(text)
     elif isinstance(html, str):
-        text = html
+        text, data = html, utf8(html)
     else:
         raise ExtractionError(f"extract_article needs str or bytes, not {type(html).__name__}")
-    tree = parse_html(text)
+    tree = parse_html(data)
     metas = meta_index(tree)
     site = site_name(metas)
     canonical = _resolve(canonical_url(tree, metas), url)
-    korean = _is_korean(tree, text)
+    lang = _declared_language(tree)
+    korean = _is_korean(lang, text)
 
     chosen: Profile | None
     if profile:
@@ -108,7 +117,10 @@ def extract_article(
             )
         chosen = REGISTRY[profile]
     else:
-        chosen = detect_profile(tree, url, metas.get("generator", ""))
+        # The profiled families print Korean pages: one declared in another language is not theirs.
+        chosen = detect_profile(
+            tree, url, metas.get("generator", ""), scan_markers=lang[:2] not in _OTHER_LANGUAGES
+        )
 
     if chosen is not None:
         title = chosen.find_title(tree) or generic_title(tree, site, metas)
@@ -119,7 +131,7 @@ def extract_article(
         paras = clean_paragraphs(raw)
         extractor = chosen.name
         if not paras:
-            result = extract_generic(text, keep_captions=korean)
+            result = extract_generic(data, keep_captions=korean)
             paras, raw = result.paragraphs, result.raw
             extractor = f"generic(fallback:{chosen.name})"
     else:
@@ -131,7 +143,7 @@ def extract_article(
         else:
             published = meta_published(tree, metas) or labeled_published(text)
         subtitle = None
-        result = extract_generic(text, keep_captions=korean, tree=tree)
+        result = extract_generic(data, keep_captions=korean, tree=tree)
         paras, raw = result.paragraphs, result.raw
         extractor = "generic"
     if byline is None and korean:

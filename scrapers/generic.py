@@ -21,6 +21,7 @@ from .cleanup import clean_paragraphs
 from .html import (
     INVISIBLE_TAGS,
     class_id,
+    decompose_all,
     link_density,
     paragraphs,
     prune_link_lists,
@@ -132,7 +133,12 @@ def _score_candidates(body: LexborNode) -> dict[int, tuple[LexborNode, float]]:
         prev = scores.get(key)
         scores[key] = (node, (prev[1] if prev else 0.0) + value)
 
-    for p in body.css("p, pre, blockquote, [class*=paragraph], div.par"):
+    # One query for paragraphs and <br>s: every whole-tree query costs a walk of the tree.
+    brs = []
+    for p in body.css("p, pre, blockquote, [class*=paragraph], div.par, br"):
+        if p.tag == "br":
+            brs.append(p)
+            continue
         text = p.text(deep=True, strip=True)
         if len(text) < 25:
             continue
@@ -142,7 +148,7 @@ def _score_candidates(body: LexborNode) -> dict[int, tuple[LexborNode, float]]:
         credit(parent.parent if parent is not None else None, s / 2)
     # Text split by <br> directly inside a block: the block is the container.
     seen: set[int] = set()
-    for br in body.css("br"):
+    for br in brs:
         holder = br.parent
         while holder is not None and holder.tag not in _CONTAINER_TAGS and holder.tag not in _PARAGRAPH_TAGS:
             holder = holder.parent
@@ -206,12 +212,11 @@ def _remove_junk(root: LexborNode) -> None:
         if size > limit or (size > 300 and _KEEP.search(class_id(node))):
             continue
         doomed.append(node)
-    for node in reversed(doomed):  # inner first: see html.remove_all
-        node.decompose()
+    decompose_all(doomed)
 
 
 def extract_generic(
-    html: str, *, keep_captions: bool = False, tree: LexborHTMLParser | None = None
+    html: str | bytes, *, keep_captions: bool = False, tree: LexborHTMLParser | None = None
 ) -> GenericResult:
     """Main text of any article page. `tree` may be passed when already parsed (it is mutated)."""
     for strict in (True, False):

@@ -92,3 +92,18 @@ def test_template_syntax_and_script_text_stay_literal():
     assert "{{7*7}}" in body and "49" not in body
     assert "<script>alert(2)</script>" in body
     assert "alert(1)" not in body
+
+
+def test_a_node_matched_by_two_selectors_is_removed_once():
+    # Lexbor lists such a node once per matching selector; removing it twice would touch freed memory.
+    from selectolax.lexbor import LexborHTMLParser
+
+    from scrapers.html import remove_all
+
+    tree = LexborHTMLParser(
+        '<body><nav aria-hidden="true"><script>1</script><a>menu</a></nav>'
+        '<p class="caption photo_caption">사진 설명</p><p>본문입니다.</p></body>'
+    )
+    removed = remove_all(tree.body, "script, nav, [aria-hidden=true], .caption, [class*=caption]")
+    assert removed == 3  # the script inside the nav, the nav, the caption
+    assert tree.body.text(deep=True) == "본문입니다."

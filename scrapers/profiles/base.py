@@ -115,11 +115,17 @@ def register(profile: Profile) -> Profile:
     return profile
 
 
-def detect_profile(tree: LexborHTMLParser, url: str | None, generator: str = "") -> Profile | None:
+def detect_profile(
+    tree: LexborHTMLParser, url: str | None, generator: str = "", *, scan_markers: bool = True
+) -> Profile | None:
+    """The registered family this page belongs to, if any.
+
+    `scan_markers=False` skips the container search (a whole-tree query) and trusts only the
+    generator and URL: right for pages that declare a language no profiled family prints.
+    """
     # One query for every family's markers first: most pages are on no known CMS, and then
     # only the generator and URL tests remain.
-    any_marker = ", ".join(m for p in REGISTRY.values() for m in p.markers)
-    markers = tree.css_first(any_marker) is not None
+    markers = scan_markers and tree.css_first(", ".join(m for p in REGISTRY.values() for m in p.markers)) is not None
     for profile in REGISTRY.values():
         if profile.matches(tree, url, generator, markers=markers):
             return profile
