@@ -106,6 +106,9 @@ _JUNK_SUBSTRING = re.compile("|".join(re.escape(w) for w in _JUNK_WORDS))
 _JUNK_TOKEN_SET = frozenset(_JUNK_TOKENS)
 # A node named like a junk box is kept when its name also says it holds the story.
 _KEEP = re.compile(r"article|story|content|entry|post-body|news_body|view_cont|text|main|body")
+# Boxes are blocks: a class on a link, image or inline run inside the text names styling, and
+# skipping them halves the nodes tested.
+_NEVER_JUNK = frozenset({"body", "html", "article", "main", "a", "img", "span", "em", "strong", "b", "i", "picture", "source"})
 _PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote", "li", "h2", "h3", "h4", "dd"})
 _CONTAINER_TAGS = frozenset({"div", "article", "section", "td", "main", "body", "span", "font"})
 _CAPTIONS = "figcaption, .caption, .img_desc, .photo_caption, .wp-caption-text, [class*=caption]"
@@ -203,7 +206,7 @@ def _remove_junk(root: LexborNode) -> None:
     limit = max(300, text_length(root) // 4)
     doomed = []
     for node in root.css("[class], [id]"):
-        if node.mem_id == own or node.tag in ("body", "html", "article", "main"):
+        if node.tag in _NEVER_JUNK or node.mem_id == own:
             continue
         attrs = node.attributes
         if not _is_junk_name(attrs):
