@@ -62,6 +62,13 @@ def _generic_byline(tree: LexborHTMLParser, korean: bool, metas: dict[str, str])
             return normalize_byline(found)
         if not korean:  # English meta author is the byline; Korean ones often name the outlet
             return clean_text(author)
+    # css_first stops at the first match: on most pages that is the byline printed with the
+    # story, and the whole-tree query below is needed only when it is not.
+    first = tree.css_first(_BYLINE_NODES)
+    if first is None:
+        return None
+    if not korean and 3 < len(text := node_text(first)) <= 80:
+        return text
     nodes = tree.css(_BYLINE_NODES)[:8]
     for node in nodes:
         found = bylines_in(node_text(node))
