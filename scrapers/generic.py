@@ -175,6 +175,8 @@ def _best_container(body: LexborNode) -> LexborNode | None:
     ranked = sorted(scores.values(), key=lambda item: item[1], reverse=True)[:5]
     best, best_score = None, 0.0
     for node, score in ranked:
+        if score <= best_score:
+            break  # link density only lowers a score: no later candidate can win
         adjusted = score * (1.0 - link_density(node))
         if adjusted > best_score:
             best, best_score = node, adjusted
