@@ -28,14 +28,13 @@ from storage.articles import (
     _log_fetch,
     _save_matches,
     find_story,
-    insert_bands,
+    index_signature,
     save_article,
 )
 from storage.db import open_db, write_transaction
 from storage.dedup import (
     STORY_THRESHOLD,
     body_hash,
-    pack_signature,
     signature,
     similarity,
 )
@@ -66,31 +65,27 @@ def bulk_fill(db, start: int, count: int, rng: random.Random) -> None:
         with write_transaction(db):
             for i in range(base, min(base + 1000, start + count)):
                 b = body(rng)
-                sig = signature(f"제목 {i}\n{b}")
+                bhash = body_hash(b)
+                item = ArticleInput(
+                    f"https://b.kr/{i}",
+                    f"https://b.kr/{i}",
+                    "bench",
+                    Article(title=f"제목 {i}", body=b),
+                    MATCH,
+                )
                 sid = db.execute(
                     "INSERT INTO stories(title, first_seen) VALUES (?, ?)", (f"제목 {i}", now)
                 ).lastrowid
                 aid = db.execute(
-                    "INSERT INTO articles(canonical_url, url, source, title, body, content_hash, signature, story_id, "
-                    "first_seen, updated_at) VALUES (?, ?, 'bench', ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        f"https://b.kr/{i}",
-                        f"https://b.kr/{i}",
-                        f"제목 {i}",
-                        b,
-                        body_hash(b),
-                        pack_signature(sig),
-                        sid,
-                        now,
-                        now,
-                    ),
+                    "INSERT INTO articles(canonical_url, url, source, title, body, content_hash, story_id, "
+                    "first_seen, updated_at) VALUES (?, ?, 'bench', ?, ?, ?, ?, ?, ?)",
+                    (item.canonical_url, item.url, item.article.title, b, bhash, sid, now, now),
                 ).lastrowid
-                insert_bands(db, aid, sid, sig)
-                item = ArticleInput(f"https://b.kr/{i}", f"https://b.kr/{i}", "bench", Article(title=f"제목 {i}", body=b), MATCH)
+                index_signature(db, aid, signature(f"제목 {i}\n{b}"))
                 _add_urls(db, aid, item.urls)
-                _add_version(db, aid, 1, item.article, body_hash(b), None, now)
+                _add_version(db, aid, 1, item.article, bhash, None, now)
                 _save_matches(db, aid, item.matches)
-                _log_fetch(db, item, now, aid, body_hash(b))
+                _log_fetch(db, item, now, aid, bhash)
 
 
 def quality() -> None:

@@ -143,19 +143,20 @@ def find_story(db: sqlite_utils.Database, sig: tuple[int, ...]) -> tuple[int | N
     keys = band_keys(sig)
     marks = ",".join("?" * len(keys))
     candidates = db.execute(
-        f"""SELECT article_id FROM story_bands WHERE band IN ({marks})
-            GROUP BY article_id ORDER BY COUNT(*) DESC LIMIT 20""",
+        f"""SELECT c.article_id, s.signature FROM (
+                SELECT article_id, COUNT(*) AS shared FROM story_bands WHERE band IN ({marks})
+                GROUP BY article_id ORDER BY shared DESC LIMIT 20
+            ) c JOIN article_signatures s ON s.article_id = c.article_id""",
         keys,
     ).fetchall()
-    best_story, best = None, 0.0
-    for (article_id,) in candidates:
-        row = db.execute("SELECT signature, story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
-        if not row or row[0] is None:
-            continue
-        sim = similarity(sig, unpack_signature(row[0]))
+    best_article, best = None, 0.0
+    for article_id, blob in candidates:
+        sim = similarity(sig, unpack_signature(blob))
         if sim > best:
-            best_story, best = row[1], sim
-    return (best_story, best) if best >= STORY_THRESHOLD else (None, best)
+            best_article, best = article_id, sim
+    if best_article is None or best < STORY_THRESHOLD:
+        return None, best
+    return db.execute("SELECT story_id FROM articles WHERE id = ?", (best_article,)).fetchone()[0], best
 
 
 def save_article(
@@ -201,11 +202,20 @@ def _add_version(
     )
 
 
-def insert_bands(db: sqlite_utils.Database, article_id: int, story_id: int, sig: tuple[int, ...]) -> None:
+def index_signature(db: sqlite_utils.Database, article_id: int, sig: tuple[int, ...]) -> None:
+    """Store one article's MinHash signature and index it in the LSH band table."""
+    db.execute(
+        "INSERT OR REPLACE INTO article_signatures(article_id, signature) VALUES (?, ?)",
+        (article_id, pack_signature(sig)),
+    )
+    insert_bands(db, article_id, sig)
+
+
+def insert_bands(db: sqlite_utils.Database, article_id: int, sig: tuple[int, ...]) -> None:
     """Index one article's signature in the near-duplicate (LSH band) table."""
     db.conn.executemany(
-        "INSERT OR IGNORE INTO story_bands(band, article_id, story_id) VALUES (?, ?, ?)",
-        [(key, article_id, story_id) for key in band_keys(sig)],
+        "INSERT OR IGNORE INTO story_bands(band, article_id) VALUES (?, ?)",
+        [(key, article_id) for key in band_keys(sig)],
     )
 
 
@@ -222,8 +232,8 @@ def _insert_new(db, item: ArticleInput, bhash: str, now: str) -> SaveResult:
     published = art.published.isoformat() if art.published else None
     article_id = db.execute(
         """INSERT INTO articles(canonical_url, url, source, title, byline, published, body, site_name, extractor,
-                                content_hash, signature, story_id, version, matched, first_seen, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)""",
+                                content_hash, story_id, version, matched, first_seen, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)""",
         (
             item.canonical_url,
             item.url,
@@ -235,7 +245,6 @@ def _insert_new(db, item: ArticleInput, bhash: str, now: str) -> SaveResult:
             art.site_name,
             art.extractor,
             bhash,
-            pack_signature(sig),
             story_id,
             int(bool(item.matches)),
             now,
@@ -246,7 +255,7 @@ def _insert_new(db, item: ArticleInput, bhash: str, now: str) -> SaveResult:
         db.execute("UPDATE stories SET representative_article_id = ? WHERE id = ?", (article_id, story_id))
     _add_urls(db, article_id, item.urls)
     _add_version(db, article_id, 1, art, bhash, None, now)
-    insert_bands(db, article_id, story_id, sig)
+    index_signature(db, article_id, sig)
     _save_matches(db, article_id, item.matches)
     earlier = set() if new_story else _story_topics(db, story_id, article_id)
     return SaveResult(

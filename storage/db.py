@@ -18,7 +18,7 @@ import sqlite_utils
 
 from scrapers.errors import MonitorError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -105,10 +105,27 @@ MIGRATIONS: dict[int, list] = {
     ],
     4: [
         # Integer band keys: about half the index of the hex-text keys, so more of it stays cached.
+        # (Filled by version 5's rebuild.)
         "DROP TABLE story_bands",
         """CREATE TABLE story_bands (
             band INTEGER NOT NULL, article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
             story_id INTEGER NOT NULL, PRIMARY KEY (band, article_id)
+        ) WITHOUT ROWID""",
+    ],
+    5: [
+        # Signatures move to a narrow table: verifying a candidate read the articles row, whose
+        # signature sat after the body, so SQLite walked the body's overflow pages to reach it.
+        """CREATE TABLE article_signatures (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE, signature BLOB NOT NULL
+        )""",
+        "INSERT INTO article_signatures SELECT id, signature FROM articles WHERE signature IS NOT NULL",
+        "ALTER TABLE articles DROP COLUMN signature",
+        # 32-bit band keys and no story column (never read): an entry shrinks from ~21 to ~13
+        # bytes, so at 1M articles the 42M-entry index is 40% smaller and more of it stays cached.
+        "DROP TABLE story_bands",
+        """CREATE TABLE story_bands (
+            band INTEGER NOT NULL, article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            PRIMARY KEY (band, article_id)
         ) WITHOUT ROWID""",
         lambda db: _rebuild_bands(db),
     ],
@@ -120,9 +137,8 @@ def _rebuild_bands(db: sqlite_utils.Database) -> None:
     from .articles import insert_bands
     from .dedup import unpack_signature
 
-    rows = db.execute("SELECT id, story_id, signature FROM articles WHERE signature IS NOT NULL").fetchall()
-    for article_id, story_id, blob in rows:
-        insert_bands(db, article_id, story_id, unpack_signature(blob))
+    for article_id, blob in db.execute("SELECT article_id, signature FROM article_signatures").fetchall():
+        insert_bands(db, article_id, unpack_signature(blob))
 
 
 def open_db(path: str | Path, *, memory: bool = False) -> sqlite_utils.Database:

@@ -229,30 +229,34 @@ def test_disk_full_rolls_back_cleanly_and_resumes(tmp_path):
     )
 
 
-def test_migration_rebuilds_the_band_index_from_stored_signatures(tmp_path):
-    from storage.db import MIGRATIONS, migrate
+def test_migration_moves_signatures_and_rebuilds_the_band_index(tmp_path):
+    from storage.db import MIGRATIONS
+    from storage.dedup import pack_signature
 
-    path = tmp_path / "v3.db"
+    path = tmp_path / "v4.db"
     conn = sqlite3.connect(path, isolation_level=None)
-    for version in (1, 2, 3):
+    for version in (1, 2, 3, 4):
         for stmt in MIGRATIONS[version]:
             conn.execute(stmt)
-    conn.execute("PRAGMA user_version = 3")
-    conn.close()
-    db = open_db(path)  # migrates to the current version; then store an article as v3 would have
-    a = save_article(
-        db,
-        item(
-            "https://x.kr/1",
-            REPRINTS["reprint_sets"][0]["versions"][0]["title"],
-            REPRINTS["reprint_sets"][0]["versions"][0]["body"],
+    first = REPRINTS["reprint_sets"][0]["versions"][0]
+    conn.execute("INSERT INTO stories(id, title, first_seen) VALUES (7, ?, ?)", (first["title"], NOW))
+    conn.execute(  # an article as version 4 stored it: the signature inside the articles row
+        "INSERT INTO articles(id, canonical_url, url, title, body, content_hash, signature, story_id, first_seen, "
+        "updated_at) VALUES (3, 'https://x.kr/1', 'https://x.kr/1', ?, ?, 'h', ?, 7, ?, ?)",
+        (
+            first["title"],
+            first["body"],
+            pack_signature(signature(first["title"] + "\n" + first["body"])),
+            NOW,
+            NOW,
         ),
-        now=NOW,
     )
-    db.execute("DELETE FROM story_bands")
-    db.execute("PRAGMA user_version = 3")
-    migrate(db)
-    assert db.execute("SELECT COUNT(*) FROM story_bands").fetchone()[0] == 42
+    conn.execute("PRAGMA user_version = 4")
+    conn.close()
+    db = open_db(path)
+    assert schema_version(db) == SCHEMA_VERSION
+    assert "signature" not in db["articles"].columns_dict
+    assert db.execute("SELECT article_id FROM article_signatures").fetchall() == [(3,)]
+    assert db.execute("SELECT COUNT(*) FROM story_bands WHERE article_id = 3").fetchone()[0] == 42
     v = REPRINTS["reprint_sets"][0]["versions"][1]
-    b = save_article(db, item("https://y.kr/1", v["title"], v["body"]), now=NOW)
-    assert b.story_id == a.story_id
+    assert save_article(db, item("https://y.kr/1", v["title"], v["body"]), now=NOW).story_id == 7
