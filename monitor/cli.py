@@ -31,7 +31,8 @@ def _settings(args) -> Settings:
 def _db(args):
     from storage.db import open_db
 
-    return open_db(_settings(args).storage_path)
+    settings = _settings(args)
+    return open_db(settings.storage_path, cache_mb=settings.cache_mb)
 
 
 def _print_rows(rows: list[dict], as_json: bool, columns: list[str]) -> None:

@@ -54,6 +54,7 @@ class WebhookConfig:
 class Settings:
     storage_path: str = "monitor.db"
     keep_unmatched: bool = False
+    cache_mb: int = 64
     fetch: FetchSettings = field(default_factory=FetchSettings)
     sources: tuple[SourceConfig, ...] = ()
     topics: tuple[Topic, ...] = ()
@@ -189,8 +190,8 @@ def parse_settings(text: str, *, origin: str = "<string>", environ: dict[str, st
 
     storage = table("storage")
     for key in storage:
-        if key not in ("path", "keep_unmatched"):
-            raise fail("storage", None, key, "unknown key (known: path, keep_unmatched)")
+        if key not in ("path", "keep_unmatched", "cache_mb"):
+            raise fail("storage", None, key, "unknown key (known: path, keep_unmatched, cache_mb)")
     fetch_t = table("fetch")
     fetch_keys = {
         "user_agent",
@@ -362,9 +363,13 @@ def parse_settings(text: str, *, origin: str = "<string>", environ: dict[str, st
         recheck_after = 0.0 if recheck_raw in (0, "0") else parse_duration(recheck_raw, "recheck_after")
     except ConfigError:
         raise fail("fetch", None, "recheck_after", "is not a duration (use 0, '15m', '1h')") from None
+    cache_mb = typed("storage", None, storage, "cache_mb", int, 64)
+    if cache_mb < 2:
+        raise fail("storage", None, "cache_mb", f"must be at least 2, got {cache_mb}")
     return Settings(
         storage_path=typed("storage", None, storage, "path", str, "monitor.db"),
         keep_unmatched=typed("storage", None, storage, "keep_unmatched", bool, False),
+        cache_mb=cache_mb,
         fetch=fetch,
         sources=tuple(sources),
         topics=tuple(topics),
@@ -401,7 +406,11 @@ def settings_as_dict(settings: Settings) -> dict:
     f = settings.fetch
     return {
         "origin": settings.origin,
-        "storage": {"path": settings.storage_path, "keep_unmatched": settings.keep_unmatched},
+        "storage": {
+            "path": settings.storage_path,
+            "keep_unmatched": settings.keep_unmatched,
+            "cache_mb": settings.cache_mb,
+        },
         "fetch": {
             "user_agent": f.user_agent,
             "per_host_delay": f.per_host_delay,

@@ -64,7 +64,7 @@ async def run_crawl(
     sources = selected_sources(settings, only)
     if not sources:
         raise ConfigError("no sources configured")
-    db = open_db(settings.storage_path)
+    db = open_db(settings.storage_path, cache_mb=settings.cache_mb)
     bar = Progress(len(sources)) if progress else None
     async with Fetcher(settings.fetch, replay=replay, record=record) as fetcher:
 

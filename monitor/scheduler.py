@@ -27,7 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from scrapers.cassette import Cassette
 from scrapers.fetch import Fetcher
-from storage.db import open_db
+from storage.db import open_db, warm_dedup_index
 from storage.sources import get_source, update_source
 
 from .alerts import deliver_due, make_client
@@ -81,7 +81,9 @@ class Daemon:
         self.settings = settings
         self.replay = replay
         self.delivery_every = tick or DELIVERY_EVERY
-        self.db = open_db(settings.storage_path)
+        self.db = open_db(settings.storage_path, cache_mb=settings.cache_mb)
+        # A long-running process: pay for reading the dedup index once, not per early lookup.
+        warm_dedup_index(self.db)
         self.stop = asyncio.Event()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._wall = time.time()

@@ -16,10 +16,9 @@ from .dedup import (
     band_keys,
     body_hash,
     detect_change,
-    pack_signature,
     signature,
     similarity,
-    unpack_signature,
+    sketch,
 )
 
 
@@ -149,9 +148,10 @@ def find_story(db: sqlite_utils.Database, sig: tuple[int, ...]) -> tuple[int | N
             ) c JOIN article_signatures s ON s.article_id = c.article_id""",
         keys,
     ).fetchall()
+    probe = sketch(sig)
     best_article, best = None, 0.0
-    for article_id, blob in candidates:
-        sim = similarity(sig, unpack_signature(blob))
+    for article_id, stored in candidates:
+        sim = similarity(probe, stored)
         if sim > best:
             best_article, best = article_id, sim
     if best_article is None or best < STORY_THRESHOLD:
@@ -203,10 +203,10 @@ def _add_version(
 
 
 def index_signature(db: sqlite_utils.Database, article_id: int, sig: tuple[int, ...]) -> None:
-    """Store one article's MinHash signature and index it in the LSH band table."""
+    """Store one article's MinHash sketch and index its signature in the LSH band table."""
     db.execute(
         "INSERT OR REPLACE INTO article_signatures(article_id, signature) VALUES (?, ?)",
-        (article_id, pack_signature(sig)),
+        (article_id, sketch(sig)),
     )
     insert_bands(db, article_id, sig)
 

@@ -9,8 +9,10 @@ Level 3 uses MinHash with one-permutation hashing (Li, Owen & Zhang 2012): every
 5-gram of the normalised text is hashed once, the hash picks one of 128 bins and the bin keeps
 its minimum, so a signature costs one pass over the text. 42 bands of 3 rows give candidates
 (a pair with Jaccard 0.48 becomes a candidate with probability 0.99, one with 0.05 with 0.005);
-a candidate joins the story only when its estimated similarity passes STORY_THRESHOLD. Lookup
-is an indexed query on 42 band keys, so its cost does not grow with the store.
+a candidate joins the story only when its estimated similarity passes STORY_THRESHOLD, estimated
+from 128-byte sketches (the low byte of each bin). A lookup is one indexed query on 42 band keys
+plus at most 20 sketch comparisons, whatever the store's size; it stays as fast at 1M articles
+as at 10k while the index (~0.75 MB per 1,000 articles) fits the page cache.
 """
 
 from __future__ import annotations
@@ -92,11 +94,27 @@ def signature(text: str) -> tuple[int, ...]:
     return tuple(mins)
 
 
-def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
-    """Estimated Jaccard similarity of the two shingle sets."""
+def sketch(sig: tuple[int, ...]) -> bytes:
+    """The low byte of every bin: what the store keeps to verify candidates (b-bit MinHash, b = 8).
+
+    128 bytes instead of 512 keep the verification table small enough to stay cached next
+    to the band index; two unrelated bins agree by chance once in 256, which similarity()
+    corrects for (Li & König 2010).
+    """
+    return bytes(v & 0xFF for v in sig)
+
+
+_CHANCE = 1 / 256
+
+
+def similarity(a: tuple[int, ...] | bytes, b: tuple[int, ...] | bytes) -> float:
+    """Estimated Jaccard similarity of two shingle sets, from their signatures or sketches."""
+    a = a if isinstance(a, bytes) else sketch(a)
+    b = b if isinstance(b, bytes) else sketch(b)
     if len(a) != len(b):
         raise ValueError("signatures of different lengths")
-    return sum(map(operator.eq, a, b)) / BINS
+    equal = sum(map(operator.eq, a, b)) / BINS
+    return max(0.0, (equal - _CHANCE) / (1 - _CHANCE))
 
 
 def band_keys(sig: tuple[int, ...]) -> list[int]:
@@ -114,6 +132,7 @@ def band_keys(sig: tuple[int, ...]) -> list[int]:
     ]
 
 
+# Version 4 stored full signatures (read by the version 5 migration).
 def pack_signature(sig: tuple[int, ...]) -> bytes:
     return struct.pack(f"{BINS}I", *sig)
 

@@ -8,6 +8,7 @@ import pytest
 
 from monitor.cli import main
 from monitor.config import ConfigError, load_settings, parse_settings
+from storage.db import open_db
 
 from .conftest import FIXTURES, SECRET
 
@@ -33,6 +34,7 @@ def test_builtin_default_has_sources_and_the_ai_center_topic(tmp_path):
         ),
         ('[[sources]]\nname = "a"\nkind = "feed"\nurl = "x"\n', ":4: sources[0].url"),
         ('[storage]\npaht = "x"\n', ":2: storage.paht: unknown key"),
+        ("[storage]\ncache_mb = 1\n", "storage.cache_mb: must be at least 2"),
         (
             '[[webhooks]]\nname = "h"\nurl = "https://h"\nformat = "json"\n',
             "webhooks[0].secret: a json webhook needs",
@@ -48,6 +50,15 @@ def test_wrong_config_gets_one_clear_error(text, needle):
     with pytest.raises(ConfigError) as err:
         parse_settings(text, origin="bad.toml", environ={})
     assert needle in str(err.value)
+
+
+def test_storage_cache_size_reaches_the_database(tmp_path):
+    settings = parse_settings(
+        f'[storage]\npath = "{tmp_path / "m.db"}"\ncache_mb = 300\n', origin="t.toml", environ={}
+    )
+    assert settings.cache_mb == 300
+    db = open_db(settings.storage_path, cache_mb=settings.cache_mb)
+    assert db.execute("PRAGMA cache_size").fetchone()[0] == -300 * 1024
 
 
 def test_bad_config_exits_2_before_anything_runs(tmp_path, capsys):
