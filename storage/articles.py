@@ -208,11 +208,6 @@ def index_signature(db: sqlite_utils.Database, article_id: int, sig: tuple[int, 
         "INSERT OR REPLACE INTO article_signatures(article_id, signature) VALUES (?, ?)",
         (article_id, sketch(sig)),
     )
-    insert_bands(db, article_id, sig)
-
-
-def insert_bands(db: sqlite_utils.Database, article_id: int, sig: tuple[int, ...]) -> None:
-    """Index one article's signature in the near-duplicate (LSH band) table."""
     db.conn.executemany(
         "INSERT OR IGNORE INTO story_bands(band, article_id) VALUES (?, ?)",
         [(key, article_id) for key in band_keys(sig)],

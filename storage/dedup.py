@@ -32,7 +32,7 @@ BANDS = 42
 ROWS = 3
 EMPTY = 0xFFFFFFFF
 # Chosen from fixtures/reprints.json (bench/dedup.py prints the distribution): reprint pairs
-# score 0.48-0.96, separately written stories on the same topic at most 0.05.
+# score 0.49-0.96, separately written stories on the same topic at most 0.04.
 STORY_THRESHOLD = 0.30
 
 _NOISE_LINES = re.compile(
