@@ -29,10 +29,9 @@ def _settings(args) -> Settings:
 
 
 def _db(args):
-    from storage.db import open_db
+    from .runner import open_store
 
-    settings = _settings(args)
-    return open_db(settings.storage_path, cache_mb=settings.cache_mb)
+    return open_store(_settings(args))
 
 
 def _print_rows(rows: list[dict], as_json: bool, columns: list[str]) -> None:

@@ -7,6 +7,8 @@ import logging
 import sys
 from pathlib import Path
 
+import sqlite_utils
+
 from scrapers.cassette import Cassette
 from scrapers.fetch import Fetcher
 from storage.db import open_db
@@ -25,6 +27,11 @@ def selected_sources(settings: Settings, only: list[str] | None) -> list[SourceC
     if only:
         return [settings.source(name) for name in only]
     return [s for s in settings.sources if s.enabled]
+
+
+def open_store(settings: Settings) -> sqlite_utils.Database:
+    """The configured database, with the configured page cache (every command opens it here)."""
+    return open_db(settings.storage_path, cache_mb=settings.cache_mb)
 
 
 def samples_dir(settings: Settings) -> Path:
@@ -64,7 +71,7 @@ async def run_crawl(
     sources = selected_sources(settings, only)
     if not sources:
         raise ConfigError("no sources configured")
-    db = open_db(settings.storage_path, cache_mb=settings.cache_mb)
+    db = open_store(settings)
     bar = Progress(len(sources)) if progress else None
     async with Fetcher(settings.fetch, replay=replay, record=record) as fetcher:
 

@@ -27,7 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from scrapers.cassette import Cassette
 from scrapers.fetch import Fetcher
-from storage.db import open_db, warm_dedup_index
+from storage.db import warm_dedup_index
 from storage.sources import get_source, update_source
 
 from .alerts import deliver_due, make_client
@@ -35,7 +35,7 @@ from .clock import iso, parse_iso, utcnow
 from .config import Settings, SourceConfig
 from .errors import MonitorError
 from .pipeline import SourceReport, crawl_source, finish_failed, log_report
-from .runner import samples_dir
+from .runner import open_store, samples_dir
 
 log = logging.getLogger(__name__)
 DELIVERY_EVERY = 5.0
@@ -81,7 +81,7 @@ class Daemon:
         self.settings = settings
         self.replay = replay
         self.delivery_every = tick or DELIVERY_EVERY
-        self.db = open_db(settings.storage_path, cache_mb=settings.cache_mb)
+        self.db = open_store(settings)
         # A long-running process: pay for reading the dedup index once, not per early lookup.
         warm_dedup_index(self.db)
         self.stop = asyncio.Event()
