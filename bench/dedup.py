@@ -62,6 +62,11 @@ def body(rng: random.Random) -> str:
     return "\n\n".join(paras)
 
 
+def bench_item(url: str, title: str, text: str) -> ArticleInput:
+    """One matched article as the pipeline would hand it to storage."""
+    return ArticleInput(url, url, "bench", Article(title=title, body=text), MATCH)
+
+
 def bulk_fill(db, start: int, count: int, rng: random.Random) -> None:
     """Fill the store fast (one transaction per 1,000 articles) with the rows save_article writes, minus the lookup."""
     now = "2026-01-01T00:00:00.000000Z"
@@ -70,13 +75,7 @@ def bulk_fill(db, start: int, count: int, rng: random.Random) -> None:
             for i in range(base, min(base + 1000, start + count)):
                 b = body(rng)
                 bhash = body_hash(b)
-                item = ArticleInput(
-                    f"https://b.kr/{i}",
-                    f"https://b.kr/{i}",
-                    "bench",
-                    Article(title=f"제목 {i}", body=b),
-                    MATCH,
-                )
+                item = bench_item(f"https://b.kr/{i}", f"제목 {i}", b)
                 sid = db.execute(
                     "INSERT INTO stories(title, first_seen) VALUES (?, ?)", (f"제목 {i}", now)
                 ).lastrowid
@@ -148,14 +147,7 @@ def main() -> None:
             lookup_ms.append((time.perf_counter() - t0) * 1000 / len(probes))
         times = []
         for k in range(a.probe):
-            b = body(rng)
-            item = ArticleInput(
-                f"https://probe.kr/{have}/{k}",
-                f"https://probe.kr/{have}/{k}",
-                "bench",
-                Article(title=f"탐색 {k}", body=b),
-                MATCH,
-            )
+            item = bench_item(f"https://probe.kr/{have}/{k}", f"탐색 {k}", body(rng))
             t0 = time.perf_counter()
             save_article(db, item, now="2026-01-02T00:00:00.000000Z")
             times.append((time.perf_counter() - t0) * 1000)

@@ -34,10 +34,11 @@ def korean(corpus: Path) -> dict:
     f1s, generic_f1s, titles, pubs, bad_chars = [], [], [], [], 0
     for e in manifest:
         gold = json.loads((corpus / e["gold"]).read_text("utf-8"))
-        art = extract_article((corpus / e["file"]).read_bytes(), url=e.get("url"))
+        page = (corpus / e["file"]).read_bytes()
+        art = extract_article(page, url=e.get("url"))
         f1s.append(shingle_prf(gold["body"], art.body)[2])
         # The generic extractor alone, as a page on an unknown CMS would get it.
-        text = decode_bytes((corpus / e["file"]).read_bytes())[0]
+        text = decode_bytes(page)[0]
         generic_body = "\n\n".join(extract_generic(text, keep_captions=True).paragraphs)
         generic_f1s.append(shingle_prf(gold["body"], generic_body)[2])
         titles.append(" ".join((art.title or "").split()) == " ".join(gold["title"].split()))
