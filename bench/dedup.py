@@ -21,27 +21,22 @@ import json
 import os
 import random
 import time
+from datetime import UTC, datetime
 from itertools import combinations
 from pathlib import Path
 
 from scrapers.models import Article
-from storage.articles import (
-    ArticleInput,
-    _add_urls,
-    _add_version,
-    _log_fetch,
-    _save_matches,
-    find_story,
-    index_signature,
-    save_article,
-)
-from storage.db import open_db, warm_dedup_index, write_transaction
+from storage.articles import _add_urls, _add_version, _save_matches, save_article
+from storage.db import open_db, write_transaction
 from storage.dedup import (
     STORY_THRESHOLD,
     body_hash,
     signature,
     similarity,
 )
+from storage.fetch_log import log_fetch
+from storage.models import ArticleInput, MatchRecord, to_db_time
+from storage.story_index import find_story, index_signature, warm_dedup_index
 
 ROOT = Path(__file__).resolve().parents[1]
 WORDS = (
@@ -49,7 +44,7 @@ WORDS = (
     "산업 단지 전력 공급 인프라 협력 회의 관계자 주민 설명회 투자 협약 공모 선정 기관 센터 건립 조성 확대 지원 교육 인재 "
     "반도체 전자 클라우드 통신 컴퓨팅 슈퍼컴퓨터 연산 자원 활용 수요 경쟁 최적지 강점 과제 방안 검토 추경 행사 축제"
 ).split()
-MATCH = ({"topic": "ai-center", "terms": ["AI"], "snippets": {}},)
+MATCH = (MatchRecord("ai-center", ("AI",)),)
 
 
 def body(rng: random.Random) -> str:
@@ -69,7 +64,8 @@ def bench_item(url: str, title: str, text: str) -> ArticleInput:
 
 def bulk_fill(db, start: int, count: int, rng: random.Random) -> None:
     """Fill the store fast (one transaction per 1,000 articles) with the rows save_article writes, minus the lookup."""
-    now = "2026-01-01T00:00:00.000000Z"
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    now = to_db_time(when)
     for base in range(start, start + count, 1000):
         with write_transaction(db):
             for i in range(base, min(base + 1000, start + count)):
@@ -88,7 +84,17 @@ def bulk_fill(db, start: int, count: int, rng: random.Random) -> None:
                 _add_urls(db, aid, item.urls)
                 _add_version(db, aid, 1, item.article, bhash, None, now)
                 _save_matches(db, aid, item.matches)
-                _log_fetch(db, item, now, aid, bhash)
+                log_fetch(
+                    db,
+                    [item.canonical_url, item.url],
+                    source="bench",
+                    etag=None,
+                    last_modified=None,
+                    content_hash=bhash,
+                    now=when,
+                    article_id=aid,
+                    matched=True,
+                )
 
 
 def quality() -> None:
@@ -149,7 +155,7 @@ def main() -> None:
         for k in range(a.probe):
             item = bench_item(f"https://probe.kr/{have}/{k}", f"탐색 {k}", body(rng))
             t0 = time.perf_counter()
-            save_article(db, item, now="2026-01-02T00:00:00.000000Z")
+            save_article(db, item, now=datetime(2026, 1, 2, tzinfo=UTC))
             times.append((time.perf_counter() - t0) * 1000)
         have += a.probe
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -41,10 +41,10 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="monitor-soak-"))
     site = SiteServer(tmp / "site")
     settings = load_settings(demo_config(site, tmp))
-    db = open_db(settings.storage_path)
+    db = open_db(settings.storage.path)
 
     async def run(n: int) -> None:
-        async with Fetcher(settings.fetch) as fetcher:
+        async with Fetcher(settings.fetch.client_settings()) as fetcher:
             for k in range(n):
                 await crawl_source(
                     settings.sources[k % 3],
@@ -60,7 +60,7 @@ def main() -> None:
     asyncio.run(run(a.cycles))
     end = rss_mib()
     site.close()
-    wal = Path(str(settings.storage_path) + "-wal")
+    wal = Path(str(settings.storage.path) + "-wal")
     print(
         f"{a.warmup} warm-up + {a.cycles} cycles in {time.perf_counter() - t0:.0f}s: RSS {after_warmup:.1f} MiB "
         f"after warm-up, {end:.1f} MiB at the end (growth {end - after_warmup:+.1f} MiB); "

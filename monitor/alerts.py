@@ -1,17 +1,16 @@
-"""Alerts: which events to queue (pure), how each format looks (pure), signing and delivery (I/O).
+"""Alerts: which events to queue (pure planning) and their delivery from the outbox (I/O).
 
-Delivery is at-least-once from the outbox: a row is claimed with a lease, posted, and marked
-sent only after a 2xx. The webhook-id is the row's msg_id, the same on every attempt, so a
-receiver can drop a repeat. Retries follow the Standard Webhooks schedule with jitter.
+Planning runs inside the article's transaction: storage hands `plan_alerts` the save result,
+the article and the facts it knows (disabled endpoints, earlier alerts) and writes the rows
+returned. Delivery is at-least-once: a row is claimed with a lease, posted, and marked sent
+only after a 2xx. The webhook-id is the row's msg_id, the same on every attempt, so a receiver
+can drop a repeat. Retries follow the Standard Webhooks schedule with jitter. How each format
+looks is in `formats/`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import hmac
-import json
 import logging
 import random
 import uuid
@@ -20,25 +19,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
-import sqlite_utils
 
 from scrapers.fetch import parse_retry_after
-from storage.articles import ArticleInput, OutboxRow, SaveResult, was_alerted
-from storage.db import write_transaction
-from storage.outbox import (
-    defer,
-    disable_webhook,
-    disabled_webhooks,
-    due_deliveries,
-    mark_failed,
-    mark_retry,
-    mark_sent,
-    next_due_at,
-)
+from storage import Database, outbox
+from storage.models import AlertFacts, ArticleInput, Delivery, OutboxRow, SaveResult
 
-from .clock import iso, parse_iso
 from .config import Settings, WebhookConfig
-from .errors import DeliveryError
+from .errors import DeliveryError, DeliveryOutcome
+from .formats import FORMATS
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +36,12 @@ LEASE_SECONDS = 60
 SNIPPET_CHARS = 280
 
 
-# --- what to queue (runs inside the article's transaction) ---------------------------------
-
-
-def _hooks_for(settings: Settings, topic: str, disabled: dict[str, str]) -> list[WebhookConfig]:
-    return [w for w in settings.webhooks if w.name not in disabled and (not w.topics or topic in w.topics)]
+# --- what to queue (pure) ----------------------------------------------------------------------
 
 
 def article_payload_data(item: ArticleInput, result: SaveResult, topic: str) -> dict:
     art = item.article
-    match = next((m for m in item.matches if m["topic"] == topic), {"terms": [], "snippets": {}})
+    match = item.match(topic)
     return {
         "article": {
             "id": result.article_id,
@@ -72,113 +56,62 @@ def article_payload_data(item: ArticleInput, result: SaveResult, topic: str) -> 
         },
         "story": {"id": result.story_id, "new": result.new_story},
         "topic": topic,
-        "matches": {"terms": match["terms"], "snippets": match["snippets"]},
+        "matches": {"terms": list(match.terms), "snippets": dict(match.snippets)},
         "diff": result.diff,
     }
 
 
-def plan_alerts(
-    settings: Settings,
-) -> Callable[[sqlite_utils.Database, SaveResult, ArticleInput], list[OutboxRow]]:
-    """The enqueue callback storage runs inside the article's transaction."""
-
-    def plan(db: sqlite_utils.Database, result: SaveResult, item: ArticleInput) -> list[OutboxRow]:
-        rows: list[OutboxRow] = []
-        disabled = disabled_webhooks(db)
-        if result.status == "new":
-            for topic in result.topics:
-                for hook in _hooks_for(settings, topic, disabled):
-                    if topic in result.story_new_topics:
-                        key, event = f"new:{hook.name}:{result.story_id}:{topic}", "article.new"
-                    elif result.joined_story and hook.announce_joins:
-                        key, event = f"join:{hook.name}:{result.article_id}:{topic}", "story.joined"
-                    else:
-                        continue
-                    rows.append(_row(hook, key, event, topic, article_payload_data(item, result, topic)))
-        elif result.status == "changed" and was_alerted(db, result.article_id):
-            for topic in result.topics or ("",):
-                for hook in _hooks_for(settings, topic, disabled) if topic else settings.webhooks:
-                    key = f"changed:{hook.name}:{result.article_id}:{result.version}"
-                    rows.append(
-                        _row(
-                            hook,
-                            key,
-                            "article.changed",
-                            topic or None,
-                            article_payload_data(item, result, topic),
-                        )
-                    )
-        return rows
-
-    return plan
+def _hooks_for(settings: Settings, topic: str, disabled: frozenset[str]) -> list[WebhookConfig]:
+    return [w for w in settings.webhooks if w.name not in disabled and (not w.topics or topic in w.topics)]
 
 
 def _row(hook: WebhookConfig, key: str, event: str, topic: str | None, data: dict) -> OutboxRow:
     return OutboxRow(f"msg_{uuid.uuid4().hex}", key, hook.name, event, topic, {"type": event, "data": data})
 
 
-# --- how each format looks -----------------------------------------------------------------
+def plan_alerts(
+    settings: Settings, result: SaveResult, item: ArticleInput, facts: AlertFacts
+) -> list[OutboxRow]:
+    """The deliveries one save calls for: a new story once per topic and webhook, a further
+    outlet to webhooks that asked for joins, an edit of an article that was alerted before."""
+    rows: list[OutboxRow] = []
+    disabled = facts.disabled_webhooks
+    if result.status == "new":
+        for topic in result.topics:
+            for hook in _hooks_for(settings, topic, disabled):
+                if topic in result.story_new_topics:
+                    key, event = f"new:{hook.name}:{result.story_id}:{topic}", "article.new"
+                elif result.joined_story and hook.announce_joins:
+                    key, event = f"join:{hook.name}:{result.article_id}:{topic}", "story.joined"
+                else:
+                    continue
+                rows.append(_row(hook, key, event, topic, article_payload_data(item, result, topic)))
+    elif result.status == "changed" and facts.article_alerted:
+        for topic in result.topics or ("",):
+            hooks = _hooks_for(settings, topic, disabled) if topic else settings.webhooks
+            for hook in hooks:
+                key = f"changed:{hook.name}:{result.article_id}:{result.version}"
+                data = article_payload_data(item, result, topic)
+                rows.append(_row(hook, key, "article.changed", topic or None, data))
+    return rows
 
 
-def render_body(fmt: str, payload: dict, timestamp: datetime) -> bytes:
-    """The exact bytes posted for one delivery (and signed, for json)."""
-    data = payload["data"]
-    art = data["article"]
-    if fmt == "json":
-        body = {"type": payload["type"], "timestamp": iso(timestamp), "data": data}
-        return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    label = {
-        "article.new": "New story",
-        "article.changed": "Article changed",
-        "story.joined": "Another outlet",
-    }.get(payload["type"], payload["type"])
-    snippet = next(iter(data["matches"]["snippets"].values()), "") or art["excerpt"][:200]
-    when = art["published"] or ""
-    if fmt == "slack":
-        text = f"*{label}* ({data['topic']}): <{art['url']}|{art['title']}>"
-        msg = {
-            "text": f"{label}: {art['title']} {art['url']}",
-            "blocks": [
-                {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-                {"type": "section", "text": {"type": "plain_text", "text": snippet[:2900]}},
-                {"type": "context", "elements": [{"type": "mrkdwn", "text": f"{art['outlet']} · {when}"}]},
-            ],
-        }
-    else:  # discord
-        msg = {
-            "content": f"**{label}** ({data['topic']})",
-            "allowed_mentions": {"parse": []},
-            "embeds": [
-                {
-                    "title": (art["title"] or art["url"])[:256],
-                    "url": art["url"],
-                    "description": snippet[:4000],
-                    "footer": {"text": f"{art['outlet']} {when}".strip()[:2048]},
-                }
-            ],
-        }
-    return json.dumps(msg, ensure_ascii=False).encode("utf-8")
+def alert_planner(settings: Settings) -> Callable[[SaveResult, ArticleInput, AlertFacts], list[OutboxRow]]:
+    """`plan_alerts` bound to the settings, as `save_article(plan=...)` takes it."""
+
+    def plan(result: SaveResult, item: ArticleInput, facts: AlertFacts) -> list[OutboxRow]:
+        return plan_alerts(settings, result, item, facts)
+
+    return plan
 
 
-def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
-    """Standard Webhooks v1 signature over `msg_id.timestamp.body` (the exact bytes sent)."""
-    key = base64.b64decode(secret.removeprefix("whsec_"))
-    mac = hmac.new(key, f"{msg_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(mac).decode()
+def request_for(
+    hook: WebhookConfig, msg_id: str, payload: dict, now: datetime
+) -> tuple[dict[str, str], bytes]:
+    return FORMATS[hook.format].request(hook, msg_id, payload, now)
 
 
-def request_for(hook: WebhookConfig, row: dict, now: datetime) -> tuple[dict[str, str], bytes]:
-    body = render_body(hook.format, row["payload"], now)
-    headers = {"content-type": "application/json", "user-agent": "ai-center-monitor-webhooks/0.1"}
-    if hook.format == "json":
-        ts = int(now.timestamp())
-        headers.update({"webhook-id": row["msg_id"], "webhook-timestamp": str(ts)})
-        if hook.secret:
-            headers["webhook-signature"] = sign(hook.secret, row["msg_id"], ts, body)
-    return headers, body
-
-
-# --- delivery -------------------------------------------------------------------------------
+# --- delivery ------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -205,34 +138,59 @@ async def post(client: httpx.AsyncClient, hook: WebhookConfig, headers: dict, bo
             hook.url, content=body, headers=headers, timeout=hook.timeout, follow_redirects=False
         )
     except httpx.TimeoutException as exc:
-        raise DeliveryError(f"timed out after {hook.timeout:g}s", unreachable=True) from exc
+        raise DeliveryError(
+            f"timed out after {hook.timeout:g}s", outcome=DeliveryOutcome.UNREACHABLE
+        ) from exc
     except httpx.HTTPError as exc:
-        raise DeliveryError(f"connection failed: {type(exc).__name__}: {exc}", unreachable=True) from exc
+        raise DeliveryError(
+            f"connection failed: {type(exc).__name__}: {exc}", outcome=DeliveryOutcome.UNREACHABLE
+        ) from exc
     status = resp.status_code
     if 200 <= status < 300:
         return
     reason = f"HTTP {status}: {resp.text[:200]}"
     if status == 410:
-        raise DeliveryError(reason, permanent=True, gone=True)
-    if 300 <= status < 400:
+        raise DeliveryError(reason, outcome=DeliveryOutcome.GONE)
+    if 300 <= status < 400:  # retried: a moved endpoint is often a config fix away
         raise DeliveryError(f"HTTP {status} redirect not followed (fix the webhook URL)")
     if status in (408, 429) or status >= 500:
         raise DeliveryError(reason, retry_after=parse_retry_after(resp.headers.get("retry-after")))
-    raise DeliveryError(reason, permanent=True)
+    raise DeliveryError(reason, outcome=DeliveryOutcome.PERMANENT)
 
 
-def _claim(db: sqlite_utils.Database, row_id: int, now: datetime) -> bool:
-    """Take a lease on a due row, so two processes never post it at once."""
-    with write_transaction(db):
-        cur = db.execute(
-            "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?",
-            (iso(now + timedelta(seconds=LEASE_SECONDS)), row_id, iso(now)),
-        )
-        return cur.rowcount == 1
+class _Pass:
+    """One delivery pass: the report, and endpoints resting after they did not answer."""
+
+    def __init__(self, db: Database, now: Callable[[], datetime]):
+        self.db, self.now = db, now
+        self.report = DeliveryReport()
+        self.resting: dict[str, datetime] = {}
+
+    def failed(self, row: Delivery, hook: WebhookConfig, exc: DeliveryError) -> None:
+        report = self.report
+        if exc.outcome is DeliveryOutcome.GONE:
+            outbox.disable_webhook(self.db, hook.name, str(exc), self.now())
+            log.error("webhook %s answered 410 Gone: endpoint disabled", hook.name)
+            report.failed += 1
+        elif exc.permanent:
+            outbox.mark_failed(self.db, row.id, str(exc))
+            report.failed += 1
+        else:
+            when = next_attempt(row.attempts + 1, self.now(), exc.retry_after)
+            if when is None:
+                outbox.mark_failed(self.db, row.id, f"gave up after {row.attempts + 1} attempts: {exc}")
+                report.failed += 1
+            else:
+                outbox.mark_retry(self.db, row.id, when, str(exc))
+                report.retrying += 1
+                if exc.outcome is DeliveryOutcome.UNREACHABLE:
+                    self.resting[hook.name] = when
+        report.errors.append(f"{hook.name}: {exc}")
+        log.warning("delivery %s to %s failed: %s", row.msg_id, hook.name, exc)
 
 
 async def deliver_due(
-    db: sqlite_utils.Database,
+    db: Database,
     settings: Settings,
     client: httpx.AsyncClient,
     now: Callable[[], datetime],
@@ -245,52 +203,33 @@ async def deliver_due(
     its other rows wait for the same retry time (no attempt counted), so one dead or hanging
     endpoint costs one timeout per pass and never holds up the rest.
     """
-    report = DeliveryReport()
+    run = _Pass(db, now)
     hooks = {w.name: w for w in settings.webhooks}
-    resting: dict[str, datetime] = {}
-    for row in due_deliveries(db, iso(now()), limit):
-        hook = hooks.get(row["webhook"])
+    for row in outbox.due_deliveries(db, now(), limit):
+        hook = hooks.get(row.webhook)
         if hook is None:
-            mark_failed(db, row["id"], f"webhook {row['webhook']!r} is no longer configured")
-            report.failed += 1
+            outbox.mark_failed(db, row.id, f"webhook {row.webhook!r} is no longer configured")
+            run.report.failed += 1
             continue
-        if hook.name in resting:
-            defer(db, row["id"], iso(resting[hook.name]))
-            report.retrying += 1
+        if hook.name in run.resting:
+            outbox.defer(db, row.id, run.resting[hook.name])
+            run.report.retrying += 1
             continue
-        if not _claim(db, row["id"], now()):
+        if not outbox.claim(db, row.id, now(), LEASE_SECONDS):
             continue
-        headers, body = request_for(hook, row, now())
+        headers, body = request_for(hook, row.msg_id, row.payload, now())
         try:
             await post(client, hook, headers, body)
         except DeliveryError as exc:
-            if exc.gone:
-                disable_webhook(db, hook.name, str(exc), iso(now()))
-                log.error("webhook %s answered 410 Gone: endpoint disabled", hook.name)
-                report.failed += 1
-            elif exc.permanent:
-                mark_failed(db, row["id"], str(exc))
-                report.failed += 1
-            else:
-                when = next_attempt(row["attempts"] + 1, now(), exc.retry_after)
-                if when is None:
-                    mark_failed(db, row["id"], f"gave up after {row['attempts'] + 1} attempts: {exc}")
-                    report.failed += 1
-                else:
-                    mark_retry(db, row["id"], iso(when), str(exc))
-                    report.retrying += 1
-                    if exc.unreachable:
-                        resting[hook.name] = when
-            report.errors.append(f"{hook.name}: {exc}")
-            log.warning("delivery %s to %s failed: %s", row["msg_id"], hook.name, exc)
+            run.failed(row, hook, exc)
             continue
-        mark_sent(db, row["id"], iso(now()))
-        report.sent += 1
-    return report
+        outbox.mark_sent(db, row.id, now())
+        run.report.sent += 1
+    return run.report
 
 
 async def deliver_with_grace(
-    db: sqlite_utils.Database,
+    db: Database,
     settings: Settings,
     client: httpx.AsyncClient,
     now: Callable[[], datetime],
@@ -306,15 +245,12 @@ async def deliver_with_grace(
         total.sent += rep.sent
         total.failed += rep.failed
         total.errors += rep.errors
-        nxt = next_due_at(db)
-        if nxt is None:
+        when = outbox.next_due_at(db)
+        if when is None:
             total.retrying = 0
             return total
-        when = parse_iso(nxt)
         if when > deadline:
-            total.retrying = int(
-                db.execute("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").fetchone()[0]
-            )
+            total.retrying = outbox.outbox_counts(db)["pending"]
             return total
         await sleep(max(0.0, (when - now()).total_seconds()) + 0.01)
 

@@ -9,12 +9,14 @@ import asyncio
 import json
 import logging
 import sys
+from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 
 from scrapers.cassette import Cassette
 from scrapers.errors import MonitorError
 
-from .config import Settings, default_config_text, load_settings, settings_as_dict, with_overrides
+from .config import Settings, default_config_text, load_settings, settings_as_dict
 from .errors import ConfigError
 from .logs import setup_logging
 
@@ -24,7 +26,7 @@ log = logging.getLogger("monitor")
 def _settings(args) -> Settings:
     settings = load_settings(args.config)
     if getattr(args, "db", None):
-        settings = with_overrides(settings, storage_path=args.db)
+        settings = settings.with_db(args.db)
     return settings
 
 
@@ -66,7 +68,7 @@ def cmd_extract(args) -> int:
         settings = _settings(args)
 
         async def get():
-            async with Fetcher(settings.fetch) as f:
+            async with Fetcher(settings.fetch.client_settings()) as f:
                 return await f.fetch(target)
 
         fetched = asyncio.run(get())
@@ -174,12 +176,12 @@ def cmd_status(args) -> int:
 def cmd_alerts(args) -> int:
     from storage.outbox import list_deliveries, retry_delivery
 
-    from .clock import iso, utcnow
+    from .clock import utcnow
 
     if args.action == "retry":
         if args.id is None:
             raise ConfigError("monitor alerts retry ID: give the delivery id (see `monitor alerts`)")
-        if not retry_delivery(_db(args), args.id, iso(utcnow())):
+        if not retry_delivery(_db(args), args.id, utcnow()):
             print(f"no delivery with id {args.id}", file=sys.stderr)
             return 1
         print(f"delivery {args.id} queued again")
@@ -192,7 +194,10 @@ def cmd_alerts(args) -> int:
         ok, message = asyncio.run(send_test(_settings(args), args.webhook))
         print(message)
         return 0 if ok else 1
-    rows = list_deliveries(_db(args))
+    rows = [
+        {k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(d).items() if k != "payload"}
+        for d in list_deliveries(_db(args))
+    ]
     _print_rows(
         rows, args.json, ["id", "event", "webhook", "status", "attempts", "last_error", "article_url"]
     )

@@ -1,16 +1,8 @@
-"""Time as stored: UTC ISO 8601 strings of one fixed width, so they sort as text."""
+"""The clock: the one place the application reads the time (tests inject their own)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-
-
-def iso(dt: datetime) -> str:
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def utcnow() -> datetime:

@@ -2,6 +2,11 @@
 
 Where the file comes from: --config PATH, else ./monitor.toml when present, else the built-in
 default (monitor/default.toml). A wrong file raises ConfigError naming the key and its line.
+
+Each TOML table maps onto one frozen dataclass below, and each key is declared once, as a
+field: its name, type and default come from the dataclass; `key(...)` adds a converter (a
+duration, `${ENV}` expansion), a check, or marks it secret for `config show`. `build()` reads
+any of these dataclasses from its table. A new key is one field plus its line in default.toml.
 """
 
 from __future__ import annotations
@@ -10,60 +15,185 @@ import dataclasses
 import os
 import re
 import tomllib
+import types
+import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapers.fetch import DEFAULT_USER_AGENT, FetchSettings
 from scrapers.profiles import REGISTRY
 
 from .errors import ConfigError
+from .formats import FORMATS
+from .sources import SOURCE_KINDS
 from .topics import Topic
 
-SOURCE_KINDS = ("feed", "listing", "sitemap", "naver")
-WEBHOOK_FORMATS = ("json", "slack", "discord")
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$")
+
+
+def parse_duration(value: object, key: str = "interval", *, allow_zero: bool = False) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str) and (m := _DURATION.match(value)):
+        unit = (m.group(2) or "s")[0]
+        seconds = float(m.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
+    else:
+        raise ConfigError(f"{key}: {value!r} is not a duration (use 90, '30s', '15m', '2h')")
+    if seconds < 0 or (seconds == 0 and not allow_zero):
+        raise ConfigError(f"{key}: must be positive, got {value!r}")
+    return seconds
+
+
+def _duration(value: object) -> float:
+    return parse_duration(value, "value")
+
+
+def _duration_or_zero(value: object) -> float:
+    return parse_duration(value, "value", allow_zero=True)
+
+
+def _at_least(low: float) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if value < low:
+            return f"must be at least {low:g}, got {value}"
+        return None
+
+    return check
+
+
+def _positive(value: Any) -> str | None:
+    return None if value > 0 else "must be positive"
+
+
+def _not_negative(value: Any) -> str | None:
+    return None if value >= 0 else "must not be negative"
+
+
+def _http_url(value: str) -> str | None:
+    return None if re.match(r"^https?://", value) else f"needs an http(s) URL, got {value!r}"
+
+
+def _known_profile(value: str | None) -> str | None:
+    if value is None or value in REGISTRY:
+        return None
+    return f"unknown profile {value!r} (known: {', '.join(sorted(REGISTRY))})"
+
+
+def key(
+    default: Any = dataclasses.MISSING,
+    *,
+    convert: Callable[[Any], Any] | None = None,
+    check: Callable[[Any], str | None] | None = None,
+    env: bool = False,
+    secret: bool = False,
+) -> Any:
+    """A configuration key: its default, and how a TOML value becomes the field's value."""
+    meta = {"convert": convert, "check": check, "env": env or secret, "secret": secret}
+    kwargs: dict[str, Any] = {"metadata": meta, "repr": not secret}
+    if isinstance(default, list | dict):
+        raise TypeError("use a tuple default")
+    if default is not dataclasses.MISSING:
+        kwargs["default"] = default
+    return field(**kwargs)
+
+
+# --- the tables ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    path: str = "monitor.db"
+    keep_unmatched: bool = False
+    cache_mb: int = key(64, check=_at_least(2))
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    user_agent: str = DEFAULT_USER_AGENT
+    per_host_delay: float = key(1.0, check=_not_negative)
+    per_host_concurrency: int = key(1, check=_at_least(1))
+    timeout: float = key(30.0, check=_positive)  # the total deadline of one request
+    connect_timeout: float | None = key(None, check=_positive)  # default: min(10, timeout)
+    max_bytes: int = key(10 * 1024 * 1024, check=_positive)
+    retries: int = key(2, check=_not_negative)
+    allow_private_networks: bool = False
+    respect_robots: bool = True
+    recheck_after: float = key(900.0, convert=_duration_or_zero)
+
+    def client_settings(self) -> FetchSettings:
+        """What the fetcher needs of this table."""
+        return FetchSettings(
+            user_agent=self.user_agent,
+            per_host_delay=self.per_host_delay,
+            per_host_concurrency=self.per_host_concurrency,
+            connect_timeout=self.connect_timeout or min(10.0, self.timeout),
+            read_timeout=self.timeout,
+            total_timeout=self.timeout,
+            max_bytes=self.max_bytes,
+            retries=self.retries,
+            allow_private_networks=self.allow_private_networks,
+            respect_robots=self.respect_robots,
+        )
+
+
+@dataclass(frozen=True)
+class AlertsConfig:
+    grace: float = key(10.0, check=_not_negative)  # seconds `monitor crawl` waits for due retries
+
+
+@dataclass(frozen=True)
+class NaverConfig:
+    api_url: str = key("https://openapi.naver.com/v1/search/news.json", check=_http_url)
+    # From the environment (NAVER_CLIENT_ID / NAVER_CLIENT_SECRET) unless set here.
+    client_id: str | None = key(None, secret=True)
+    client_secret: str | None = key(None, secret=True)
 
 
 @dataclass(frozen=True)
 class SourceConfig:
     name: str
-    kind: str
+    kind: str = "feed"
     url: str = ""
-    interval: float = 900.0
+    interval: float = key(900.0, convert=_duration)
     link_selector: str | None = None
-    profile: str | None = None
+    profile: str | None = key(None, check=_known_profile)
     query: str | None = None
-    max_links: int = 100
+    max_links: int = key(100, check=_at_least(1))
     enabled: bool = True
 
 
 @dataclass(frozen=True)
 class WebhookConfig:
     name: str
-    url: str
+    url: str = key(env=True)
     format: str = "json"
-    secret: str | None = field(default=None, repr=False)
+    secret: str | None = key(None, secret=True)
     topics: tuple[str, ...] = ()
     announce_joins: bool = False
-    timeout: float = 15.0
+    timeout: float = key(15.0, check=_positive)
+
+
+@dataclass(frozen=True)
+class TopicConfig:
+    name: str
+    any: tuple[str, ...] = ()
+    all: tuple[str, ...] = ()
+    none: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Settings:
-    storage_path: str = "monitor.db"
-    keep_unmatched: bool = False
-    cache_mb: int = 64
-    fetch: FetchSettings = field(default_factory=FetchSettings)
+    storage: StorageConfig = field(default_factory=StorageConfig)
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    naver: NaverConfig = field(default_factory=NaverConfig)
     sources: tuple[SourceConfig, ...] = ()
     topics: tuple[Topic, ...] = ()
     webhooks: tuple[WebhookConfig, ...] = ()
-    alert_grace: float = 10.0
-    recheck_after: float = 900.0  # seconds before a stored article is fetched again for edits
-    naver_client_id: str | None = field(default=None, repr=False)
-    naver_client_secret: str | None = field(default=None, repr=False)
-    naver_api_url: str = "https://openapi.naver.com/v1/search/news.json"
     origin: str = "built-in default"
 
     def source(self, name: str) -> SourceConfig:
@@ -72,18 +202,21 @@ class Settings:
                 return s
         raise ConfigError(f"no source named {name!r} (known: {', '.join(s.name for s in self.sources)})")
 
+    def webhook(self, name: str) -> WebhookConfig:
+        for w in self.webhooks:
+            if w.name == name:
+                return w
+        raise ConfigError(f"no webhook named {name!r} (known: {', '.join(w.name for w in self.webhooks)})")
 
-def parse_duration(value: object, key: str = "interval") -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = float(value)
-    elif isinstance(value, str) and (m := _DURATION.match(value)):
-        unit = (m.group(2) or "s")[0]
-        seconds = float(m.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
-    else:
-        raise ConfigError(f"{key}: {value!r} is not a duration (use 90, '30s', '15m', '2h')")
-    if seconds <= 0:
-        raise ConfigError(f"{key}: must be positive, got {value!r}")
-    return seconds
+    def with_db(self, path: str) -> Settings:
+        return dataclasses.replace(self, storage=dataclasses.replace(self.storage, path=path))
+
+
+TABLES: dict[str, type] = {"storage": StorageConfig, "fetch": FetchConfig, "alerts": AlertsConfig}
+ARRAYS: dict[str, type] = {"sources": SourceConfig, "topics": TopicConfig, "webhooks": WebhookConfig}
+
+
+# --- reading a table into its dataclass -------------------------------------------------------
 
 
 class _Locator:
@@ -92,39 +225,123 @@ class _Locator:
     def __init__(self, text: str):
         self.lines = text.splitlines()
 
-    def line(self, table: str, index: int | None, key: str | None) -> int | None:
+    def _start(self, table: str, index: int | None) -> int | None:
         header = re.compile(
             rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]"
             if index is not None
             else rf"^\s*\[\s*{re.escape(table)}\s*\]"
         )
-        seen, start = -1, None
+        seen = -1
         for i, ln in enumerate(self.lines):
             if header.match(ln):
                 seen += 1
                 if index is None or seen == index:
-                    start = i
-                    break
+                    return i
+        return None
+
+    def line(self, table: str, index: int | None, key: str | None) -> int | None:
+        start = self._start(table, index)
         if start is None:
             return None
-        if key is None:
-            return start + 1
-        for i in range(start + 1, len(self.lines)):
-            if re.match(r"^\s*\[", self.lines[i]):
-                break
-            if re.match(rf"^\s*{re.escape(key)}\s*=", self.lines[i]):
-                return i + 1
+        if key is not None:
+            for i in range(start + 1, len(self.lines)):
+                if re.match(r"^\s*\[", self.lines[i]):
+                    break
+                if re.match(rf"^\s*{re.escape(key)}\s*=", self.lines[i]):
+                    return i + 1
         return start + 1
 
 
-def _env(value: str, key: str, environ: dict[str, str]) -> str:
+@dataclass(frozen=True)
+class Where:
+    """Which table (and which entry of an array) is being read, to name it in errors."""
+
+    origin: str
+    locator: _Locator
+    table: str
+    index: int | None = None
+
+    def error(self, key: str | None, message: str) -> ConfigError:
+        line = self.locator.line(self.table, self.index, key)
+        label = f"{self.table}[{self.index}]" if self.index is not None else self.table
+        full_key = f"{label}.{key}" if key else label
+        return ConfigError(f"{self.origin}{f':{line}' if line else ''}: {full_key}: {message}")
+
+
+def expand_env(value: str, environ: dict[str, str]) -> str:
     def repl(m: re.Match[str]) -> str:
-        name = m.group(1)
-        if name not in environ:
-            raise ConfigError(f"{key}: environment variable {name} is not set")
-        return environ[name]
+        if m.group(1) not in environ:
+            raise ConfigError(f"environment variable {m.group(1)} is not set")
+        return environ[m.group(1)]
 
     return _ENV.sub(repl, value)
+
+
+def _type_error(value: Any, hint: Any) -> str | None:
+    """None when `value` (from TOML) fits the field type `hint`, else what was expected."""
+    allowed = [a for a in typing.get_args(hint) if a is not type(None)] if _is_union(hint) else [hint]
+    if value is None and _is_union(hint):
+        return None
+    for want in allowed:
+        origin = typing.get_origin(want)
+        if origin is tuple:
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                return None
+            return "must be a list of strings"
+        if want is float and isinstance(value, int | float) and not isinstance(value, bool):
+            return None
+        if want is int and isinstance(value, int) and not isinstance(value, bool):
+            return None
+        if want in (str, bool) and isinstance(value, want):
+            return None
+    names = "int/float" if float in allowed else "/".join(getattr(a, "__name__", str(a)) for a in allowed)
+    return f"must be {names}, got {type(value).__name__} {value!r}"
+
+
+def _is_union(hint: Any) -> bool:
+    return typing.get_origin(hint) in (typing.Union, types.UnionType)
+
+
+def _field_value(f: dataclasses.Field, hint: Any, raw: Any, where: Where, environ: dict[str, str]) -> Any:
+    meta = f.metadata
+    try:
+        value = raw
+        if meta.get("env") and isinstance(value, str):
+            value = expand_env(value, environ)
+        if meta.get("convert"):
+            value = meta["convert"](value)
+        elif problem := _type_error(value, hint):
+            raise ConfigError(problem)
+        if isinstance(value, list):
+            value = tuple(value)
+        if hint is float or float in typing.get_args(hint):
+            value = float(value) if value is not None else None
+        if meta.get("check") and value is not None and (problem := meta["check"](value)):
+            raise ConfigError(problem)
+    except ConfigError as exc:
+        raise where.error(f.name, str(exc).removeprefix("value: ")) from None
+    return value
+
+
+def build(cls: type, values: Any, where: Where, environ: dict[str, str]) -> Any:
+    """One dataclass from one TOML table: unknown keys refused, each value typed and checked."""
+    if not isinstance(values, dict):
+        raise where.error(None, "must be a table")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    for name in values:
+        if name not in fields:
+            raise where.error(name, f"unknown key (known: {', '.join(sorted(fields))})")
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for name, f in fields.items():
+        if name in values:
+            kwargs[name] = _field_value(f, hints[name], values[name], where, environ)
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            raise where.error(name, "is required")
+    return cls(**kwargs)
+
+
+# --- the whole file ---------------------------------------------------------------------------
 
 
 def default_config_text() -> str:
@@ -157,285 +374,132 @@ def parse_settings(text: str, *, origin: str = "<string>", environ: dict[str, st
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{origin}: invalid TOML: {exc}") from exc
-    where = _Locator(text)
+    locator = _Locator(text)
+    known = {*TABLES, *ARRAYS, "naver"}
+    for name in data:
+        if name not in known:
+            raise ConfigError(f"{origin}: unknown top-level key {name!r} (known: {', '.join(sorted(known))})")
 
-    def fail(table: str, index: int | None, key: str | None, message: str) -> ConfigError:
-        line = where.line(table, index, key)
-        label = f"{table}[{index}]" if index is not None else table
-        full_key = f"{label}.{key}" if key else label
-        return ConfigError(f"{origin}{f':{line}' if line else ''}: {full_key}: {message}")
+    def where(table: str, index: int | None = None) -> Where:
+        return Where(origin, locator, table, index)
 
-    known_top = {"storage", "fetch", "sources", "topics", "webhooks", "alerts", "naver"}
-    for key in data:
-        if key not in known_top:
-            raise ConfigError(
-                f"{origin}: unknown top-level key {key!r} (known: {', '.join(sorted(known_top))})"
-            )
-
-    def table(name: str) -> dict:
-        value = data.get(name, {})
-        if not isinstance(value, dict):
-            raise fail(name, None, None, "must be a table")
-        return value
-
-    def typed(tbl: str, idx: int | None, values: dict, key: str, kind, default):
-        if key not in values:
-            return default
-        value = values[key]
-        ok = isinstance(value, kind) and not (kind in (int, float, (int, float)) and isinstance(value, bool))
-        if not ok:
-            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            raise fail(tbl, idx, key, f"must be {names}, got {type(value).__name__} {value!r}")
-        return value
-
-    storage = table("storage")
-    for key in storage:
-        if key not in ("path", "keep_unmatched", "cache_mb"):
-            raise fail("storage", None, key, "unknown key (known: path, keep_unmatched, cache_mb)")
-    fetch_t = table("fetch")
-    fetch_keys = {
-        "user_agent",
-        "per_host_delay",
-        "per_host_concurrency",
-        "timeout",
-        "max_bytes",
-        "allow_private_networks",
-        "respect_robots",
-        "retries",
-        "connect_timeout",
-        "recheck_after",
-    }
-    for key in fetch_t:
-        if key not in fetch_keys:
-            raise fail("fetch", None, key, f"unknown key (known: {', '.join(sorted(fetch_keys))})")
-    num = (int, float)
-    timeout = float(typed("fetch", None, fetch_t, "timeout", num, 30))
-    fetch = FetchSettings(
-        user_agent=typed("fetch", None, fetch_t, "user_agent", str, DEFAULT_USER_AGENT),
-        per_host_delay=float(typed("fetch", None, fetch_t, "per_host_delay", num, 1.0)),
-        per_host_concurrency=int(typed("fetch", None, fetch_t, "per_host_concurrency", int, 1)),
-        connect_timeout=float(typed("fetch", None, fetch_t, "connect_timeout", num, min(10.0, timeout))),
-        read_timeout=timeout,
-        total_timeout=timeout,
-        max_bytes=int(typed("fetch", None, fetch_t, "max_bytes", int, 10 * 1024 * 1024)),
-        retries=int(typed("fetch", None, fetch_t, "retries", int, 2)),
-        allow_private_networks=typed("fetch", None, fetch_t, "allow_private_networks", bool, False),
-        respect_robots=typed("fetch", None, fetch_t, "respect_robots", bool, True),
+    tables = {name: build(cls, data.get(name, {}), where(name), environ) for name, cls in TABLES.items()}
+    naver = build(NaverConfig, data.get("naver", {}), where("naver"), environ)
+    naver = dataclasses.replace(
+        naver,
+        client_id=naver.client_id or environ.get("NAVER_CLIENT_ID"),
+        client_secret=naver.client_secret or environ.get("NAVER_CLIENT_SECRET"),
     )
-    for key, val in (
-        ("per_host_delay", fetch.per_host_delay),
-        ("timeout", timeout),
-        ("max_bytes", fetch.max_bytes),
-    ):
-        if val < 0 or (key != "per_host_delay" and val == 0):
-            raise fail("fetch", None, key, "must be positive")
-    if fetch.per_host_concurrency < 1:
-        raise fail("fetch", None, "per_host_concurrency", "must be at least 1")
-
-    raw_sources = data.get("sources", [])
-    if not isinstance(raw_sources, list):
-        raise fail("sources", None, None, "must be an array of tables: [[sources]]")
-    sources, names = [], set()
-    source_keys = {
-        "name",
-        "kind",
-        "url",
-        "interval",
-        "link_selector",
-        "profile",
-        "query",
-        "max_links",
-        "enabled",
-    }
-    for i, s in enumerate(raw_sources):
-        for key in s:
-            if key not in source_keys:
-                raise fail("sources", i, key, f"unknown key (known: {', '.join(sorted(source_keys))})")
-        name = typed("sources", i, s, "name", str, None)
-        if not name:
-            raise fail("sources", i, "name", "every source needs a unique name")
-        if name in names:
-            raise fail("sources", i, "name", f"duplicate source name {name!r}")
-        names.add(name)
-        kind = typed("sources", i, s, "kind", str, "feed")
-        if kind not in SOURCE_KINDS:
-            raise fail("sources", i, "kind", f"{kind!r} is not one of {', '.join(SOURCE_KINDS)}")
-        url = typed("sources", i, s, "url", str, "")
-        if kind != "naver" and not re.match(r"^https?://", url):
-            raise fail("sources", i, "url", f"needs an http(s) URL, got {url!r}")
-        profile = typed("sources", i, s, "profile", str, None)
-        if profile and profile not in REGISTRY:
-            raise fail(
-                "sources", i, "profile", f"unknown profile {profile!r} (known: {', '.join(sorted(REGISTRY))})"
-            )
-        query = typed("sources", i, s, "query", str, None)
-        if kind == "naver" and not query:
-            raise fail("sources", i, "query", "a naver source needs a query")
-        try:
-            interval = parse_duration(s.get("interval", "15m"))
-        except ConfigError as exc:
-            raise fail("sources", i, "interval", str(exc).split(": ", 1)[-1]) from None
-        sources.append(
-            SourceConfig(
-                name=name,
-                kind=kind,
-                url=url,
-                interval=interval,
-                link_selector=typed("sources", i, s, "link_selector", str, None),
-                profile=profile,
-                query=query,
-                max_links=int(typed("sources", i, s, "max_links", int, 100)),
-                enabled=typed("sources", i, s, "enabled", bool, True),
-            )
-        )
-
-    topics = []
-    for i, t in enumerate(data.get("topics", [])):
-        name = typed("topics", i, t, "name", str, None)
-        if not name:
-            raise fail("topics", i, "name", "every topic needs a name")
-        lists = {}
-        for key in ("any", "all", "none"):
-            value = t.get(key, [])
-            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                raise fail("topics", i, key, "must be a list of non-empty strings")
-            lists[key] = tuple(value)
-        for key in t:
-            if key not in ("name", "any", "all", "none"):
-                raise fail("topics", i, key, "unknown key (known: name, any, all, none)")
-        try:
-            topics.append(Topic(name, lists["any"], lists["all"], lists["none"]))
-        except ValueError as exc:
-            raise fail("topics", i, "any", str(exc)) from None
-
-    webhooks, hook_names = [], set()
-    topic_names = {t.name for t in topics}
-    hook_keys = {"name", "url", "format", "secret", "topics", "announce_joins", "timeout"}
-    for i, w in enumerate(data.get("webhooks", [])):
-        for key in w:
-            if key not in hook_keys:
-                raise fail("webhooks", i, key, f"unknown key (known: {', '.join(sorted(hook_keys))})")
-        name = typed("webhooks", i, w, "name", str, None)
-        if not name or name in hook_names:
-            raise fail("webhooks", i, "name", "every webhook needs a unique name")
-        hook_names.add(name)
-        url = typed("webhooks", i, w, "url", str, "")
-        try:
-            url = _env(url, "url", environ)
-        except ConfigError as exc:
-            raise fail("webhooks", i, "url", str(exc).split(": ", 1)[-1]) from None
-        if not re.match(r"^https?://", url):
-            raise fail("webhooks", i, "url", f"needs an http(s) URL, got {url!r}")
-        fmt = typed("webhooks", i, w, "format", str, "json")
-        if fmt not in WEBHOOK_FORMATS:
-            raise fail("webhooks", i, "format", f"{fmt!r} is not one of {', '.join(WEBHOOK_FORMATS)}")
-        secret = typed("webhooks", i, w, "secret", str, None)
-        if secret is not None:
-            try:
-                secret = _env(secret, "secret", environ)
-            except ConfigError as exc:
-                raise fail("webhooks", i, "secret", str(exc).split(": ", 1)[-1]) from None
-        if fmt == "json" and not secret:
-            raise fail("webhooks", i, "secret", "a json webhook needs a whsec_ secret to sign with")
-        if fmt == "json" and secret and not secret.startswith("whsec_"):
-            raise fail("webhooks", i, "secret", "must start with whsec_ (Standard Webhooks secret)")
-        hook_topics = w.get("topics", [])
-        if not isinstance(hook_topics, list) or any(t not in topic_names for t in hook_topics):
-            raise fail(
-                "webhooks", i, "topics", f"must list configured topics ({', '.join(sorted(topic_names))})"
-            )
-        webhooks.append(
-            WebhookConfig(
-                name=name,
-                url=url,
-                format=fmt,
-                secret=secret,
-                topics=tuple(hook_topics),
-                announce_joins=typed("webhooks", i, w, "announce_joins", bool, False),
-                timeout=float(typed("webhooks", i, w, "timeout", num, 15.0)),
-            )
-        )
-
-    alerts = table("alerts")
-    naver = table("naver")
-    recheck_raw = fetch_t.get("recheck_after", 900.0)
-    try:
-        recheck_after = 0.0 if recheck_raw in (0, "0") else parse_duration(recheck_raw, "recheck_after")
-    except ConfigError:
-        raise fail("fetch", None, "recheck_after", "is not a duration (use 0, '15m', '1h')") from None
-    cache_mb = typed("storage", None, storage, "cache_mb", int, 64)
-    if cache_mb < 2:
-        raise fail("storage", None, "cache_mb", f"must be at least 2, got {cache_mb}")
+    arrays: dict[str, list] = {}
+    for name, cls in ARRAYS.items():
+        entries = data.get(name, [])
+        if not isinstance(entries, list):
+            raise where(name).error(None, f"must be an array of tables: [[{name}]]")
+        arrays[name] = [build(cls, e, where(name, i), environ) for i, e in enumerate(entries)]
+    sources = _check_sources(arrays["sources"], where)
+    topics = _topics(arrays["topics"], where)
+    webhooks = _check_webhooks(arrays["webhooks"], {t.name for t in topics}, where)
     return Settings(
-        storage_path=typed("storage", None, storage, "path", str, "monitor.db"),
-        keep_unmatched=typed("storage", None, storage, "keep_unmatched", bool, False),
-        cache_mb=cache_mb,
-        fetch=fetch,
+        **tables,
+        naver=naver,
         sources=tuple(sources),
         topics=tuple(topics),
         webhooks=tuple(webhooks),
-        alert_grace=float(typed("alerts", None, alerts, "grace", num, 10.0)),
-        recheck_after=recheck_after,
-        naver_client_id=environ.get("NAVER_CLIENT_ID"),
-        naver_client_secret=environ.get("NAVER_CLIENT_SECRET"),
-        naver_api_url=typed(
-            "naver", None, naver, "api_url", str, "https://openapi.naver.com/v1/search/news.json"
-        ),
         origin=origin,
     )
 
 
-def with_overrides(settings: Settings, **changes) -> Settings:
-    return dataclasses.replace(settings, **changes)
+def _unique_names(entries: list, where: Callable[..., Where], table: str) -> None:
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        if not entry.name or entry.name in seen:
+            raise where(table, i).error("name", f"every {table[:-1]} needs a unique name")
+        seen.add(entry.name)
 
 
-def _mask(value: str | None) -> str | None:
+def _check_sources(sources: list[SourceConfig], where: Callable[..., Where]) -> list[SourceConfig]:
+    """What depends on the kind: the kind exists, and the keys it declares are there."""
+    _unique_names(sources, where, "sources")
+    for i, source in enumerate(sources):
+        kind = SOURCE_KINDS.get(source.kind)
+        if kind is None:
+            raise where("sources", i).error(
+                "kind", f"{source.kind!r} is not one of {', '.join(SOURCE_KINDS)}"
+            )
+        if problem := kind.check(source):
+            raise where("sources", i).error(*problem)
+    return sources
+
+
+def _topics(entries: list[TopicConfig], where: Callable[..., Where]) -> list[Topic]:
+    _unique_names(entries, where, "topics")
+    topics = []
+    for i, t in enumerate(entries):
+        for name in ("any", "all", "none"):
+            if not all(v.strip() for v in getattr(t, name)):
+                raise where("topics", i).error(name, "must be a list of non-empty strings")
+        try:
+            topics.append(Topic(t.name, t.any, t.all, t.none))
+        except ValueError as exc:
+            raise where("topics", i).error("any", str(exc)) from None
+    return topics
+
+
+def _check_webhooks(
+    hooks: list[WebhookConfig], topic_names: set[str], where: Callable[..., Where]
+) -> list[WebhookConfig]:
+    """What depends on the format: it exists and its needs (URL scheme, secret) are met."""
+    _unique_names(hooks, where, "webhooks")
+    for i, hook in enumerate(hooks):
+        fmt = FORMATS.get(hook.format)
+        if fmt is None:
+            raise where("webhooks", i).error("format", f"{hook.format!r} is not one of {', '.join(FORMATS)}")
+        if problem := fmt.check(hook):
+            raise where("webhooks", i).error(*problem)
+        if any(t not in topic_names for t in hook.topics):
+            raise where("webhooks", i).error(
+                "topics", f"must list configured topics ({', '.join(sorted(topic_names))})"
+            )
+    return hooks
+
+
+# --- `monitor config show` ---------------------------------------------------------------------
+
+
+def mask(value: str | None) -> str | None:
     if not value:
         return value
     return value[:6] + "…" if value.startswith("whsec_") else "…"
 
 
-def _mask_url(url: str) -> str:
+def mask_url(url: str) -> str:
     """Slack and Discord webhook URLs carry their secret in the path: show the host only."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}/…" if parts.path.strip("/") or parts.query else url
 
 
+def _as_dict(obj: Any) -> dict:
+    out = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if f.metadata.get("secret"):
+            value = mask(value)
+        elif f.name == "url" and isinstance(obj, WebhookConfig):
+            value = mask_url(value)
+        out[f.name] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
 def settings_as_dict(settings: Settings) -> dict:
     """The effective configuration for `monitor config show`, secrets masked."""
-    f = settings.fetch
     return {
         "origin": settings.origin,
-        "storage": {
-            "path": settings.storage_path,
-            "keep_unmatched": settings.keep_unmatched,
-            "cache_mb": settings.cache_mb,
-        },
-        "fetch": {
-            "user_agent": f.user_agent,
-            "per_host_delay": f.per_host_delay,
-            "per_host_concurrency": f.per_host_concurrency,
-            "timeout": f.total_timeout,
-            "max_bytes": f.max_bytes,
-            "retries": f.retries,
-            "allow_private_networks": f.allow_private_networks,
-            "respect_robots": f.respect_robots,
-            "recheck_after": settings.recheck_after,
-        },
-        "alerts": {"grace": settings.alert_grace},
-        "sources": [dataclasses.asdict(s) for s in settings.sources],
+        **{name: _as_dict(getattr(settings, name)) for name in TABLES},
+        "naver": _as_dict(settings.naver),
+        "sources": [_as_dict(s) for s in settings.sources],
         "topics": [
             {"name": t.name, "any": list(t.any), "all": list(t.all), "none": list(t.none)}
             for t in settings.topics
         ],
-        "webhooks": [
-            {
-                **dataclasses.asdict(w),
-                "url": _mask_url(w.url),
-                "secret": _mask(w.secret),
-                "topics": list(w.topics),
-            }
-            for w in settings.webhooks
-        ],
-        "naver": {"client_id": _mask(settings.naver_client_id), "api_url": settings.naver_api_url},
+        "webhooks": [_as_dict(w) for w in settings.webhooks],
     }

@@ -1,36 +1,46 @@
 """The monitor's error tree (one root for everything we raise on purpose)."""
 
-from scrapers.errors import BlockedURLError, ExtractionError, FetchError, MonitorError
+from __future__ import annotations
+
+from enum import StrEnum
+
+from scrapers.errors import BlockedURLError, ConfigError, ExtractionError, FetchError, MonitorError
 from storage.db import StorageError
 
 
-class ConfigError(MonitorError):
-    """The configuration file is wrong: the message names the key and, when known, the line."""
+class DeliveryOutcome(StrEnum):
+    """What a failed delivery attempt means for the next one."""
+
+    RETRY = "retry"  # the receiver answered "not now" (408, 429, 5xx): try again later
+    UNREACHABLE = "unreachable"  # no answer at all (timeout, refused): try later, rest the endpoint
+    PERMANENT = "permanent"  # the receiver refused this message (4xx, a redirect): never again
+    GONE = "gone"  # 410: the endpoint itself is gone; disable it
 
 
 class DeliveryError(MonitorError):
-    """A webhook delivery failed; `permanent` says whether retrying can help."""
+    """A delivery attempt failed; `outcome` says what to do next."""
 
     def __init__(
         self,
         message: str,
         *,
-        permanent: bool = False,
+        outcome: DeliveryOutcome = DeliveryOutcome.RETRY,
         retry_after: float | None = None,
-        gone: bool = False,
-        unreachable: bool = False,
     ):
         super().__init__(message)
-        self.permanent = permanent
+        self.outcome = outcome
         self.retry_after = retry_after
-        self.gone = gone
-        self.unreachable = unreachable  # no answer at all: timeout or connection error
+
+    @property
+    def permanent(self) -> bool:
+        return self.outcome in (DeliveryOutcome.PERMANENT, DeliveryOutcome.GONE)
 
 
 __all__ = [
     "BlockedURLError",
     "ConfigError",
     "DeliveryError",
+    "DeliveryOutcome",
     "ExtractionError",
     "FetchError",
     "MonitorError",

@@ -1,7 +1,7 @@
-"""One source, end to end: discover -> fetch -> extract -> match -> dedup -> save -> enqueue.
+"""One source, end to end: discover -> fetch -> extract -> assess -> match -> save (with its alerts).
 
 `crawl_source` is a plain async function the scheduler and the CLI both call; every failure of a
-link is recorded and the crawl goes on, and a failing source never raises past `crawl`.
+link is recorded and the crawl goes on, and a failing source never raises past `crawl_source`.
 """
 
 from __future__ import annotations
@@ -11,25 +11,24 @@ import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlencode
 
-import sqlite_utils
-
-from scrapers.discovery import parse_feed, parse_listing, parse_naver_search, parse_sitemap
 from scrapers.errors import ExtractionError, FetchError, MonitorError
 from scrapers.extract import extract_article
 from scrapers.fetch import Fetcher
 from scrapers.models import DiscoveredLink
-from scrapers.urls import canonical_url, normalize_url
-from storage.articles import ArticleInput, known_urls, record_fetch_error, save_article, touch_fetch
-from storage.db import StorageError
-from storage.sources import ensure_source, get_source, update_source
+from scrapers.urls import identify, link_key
+from storage import Database, StorageError
+from storage.articles import save_article
+from storage.fetch_log import known_urls, record_fetch_error, touch_fetch
+from storage.models import ArticleInput, FetchRecord, SourceState
+from storage.sources import ensure_source, get_source, save_source
 
-from .alerts import plan_alerts
-from .clock import iso, parse_iso
+from . import health
+from .alerts import alert_planner
 from .config import Settings, SourceConfig
+from .sources import SOURCE_KINDS
 from .topics import match_topics
 
 log = logging.getLogger(__name__)
@@ -37,8 +36,7 @@ log = logging.getLogger(__name__)
 LINK_CONCURRENCY = 8
 GONE_STATUSES = (404, 410)
 GONE_RETRY_AFTER = 86400.0
-DEGRADED_AFTER = 3  # consecutive poor extractions before a source is marked degraded
-SHORT_FACTOR = 0.25  # a body under a quarter of the source's usual length counts as poor
+MAX_ERROR_SAMPLES = 5
 
 
 @dataclass
@@ -79,133 +77,79 @@ def log_report(rep: SourceReport) -> None:
     )
 
 
-def _naver_url(settings: Settings, source: SourceConfig) -> str:
-    base = source.url or settings.naver_api_url
-    return (
-        f"{base}?{urlencode({'query': source.query, 'display': min(100, source.max_links), 'sort': 'date'})}"
-    )
-
-
-async def discover(source: SourceConfig, fetcher: Fetcher, settings: Settings) -> list[DiscoveredLink]:
-    """Candidate links of one source (raises FetchError/ExtractionError when the source itself fails)."""
-    if source.kind == "naver":
-        if not (settings.naver_client_id and settings.naver_client_secret):
-            raise FetchError("NAVER_CLIENT_ID and NAVER_CLIENT_SECRET are not set", kind="config")
-        fetched = await fetcher.fetch(
-            _naver_url(settings, source),
-            check_robots=False,
-            headers={
-                "X-Naver-Client-Id": settings.naver_client_id,
-                "X-Naver-Client-Secret": settings.naver_client_secret,
-            },
-        )
-        links = parse_naver_search(fetched.content)
-    else:
-        fetched = await fetcher.fetch(source.url)
-        if source.kind == "feed":
-            links = parse_feed(fetched.content, fetched.url, content_type=fetched.content_type)
-        elif source.kind == "listing":
-            links = parse_listing(fetched.content, fetched.url, link_selector=source.link_selector)
-        else:
-            links, children = parse_sitemap(fetched.content, fetched.url, limit=source.max_links)
-            for child in children[:3]:  # an index: the first (newest) few child sitemaps, bounded
-                try:
-                    sub = await fetcher.fetch(child)
-                    links += parse_sitemap(sub.content, sub.url, limit=source.max_links)[0]
-                except MonitorError as exc:
-                    log.warning("sitemap %s: %s", child, exc)
-    seen: dict[str, DiscoveredLink] = {}
+async def discover(source: SourceConfig, fetcher: Fetcher, settings: Settings) -> dict[str, DiscoveredLink]:
+    """Candidate links of one source by lookup key, first mention kept (raises when the source fails)."""
+    links = await SOURCE_KINDS[source.kind].discover(source, fetcher, settings)
+    unique: dict[str, DiscoveredLink] = {}
     for link in links:
-        seen.setdefault(normalize_url(link.url), link)
-    return list(seen.values())[: source.max_links]
-
-
-@dataclass
-class _Quality:
-    poor: bool
-    reason: str | None
-    body_chars: int
-
-
-def _assess(article, usual: float | None, dated_share: float | None) -> _Quality:
-    expected = ("title", "published") if dated_share is not None and dated_share > 0.8 else ("title",)
-    missing = [k for k in expected if not getattr(article, k)]
-    size = len(article.body)
-    if size == 0:
-        return _Quality(True, "articles come out with an empty body", 0)
-    if missing:
-        return _Quality(True, f"articles come out without {' and '.join(missing)}", size)
-    if usual and usual > 400 and size < usual * SHORT_FACTOR:
-        return _Quality(True, f"bodies far shorter than usual ({size} vs ~{usual:.0f} chars)", size)
-    return _Quality(False, None, size)
+        unique.setdefault(link_key(link.url), link)
+        if len(unique) >= source.max_links:
+            break
+    return unique
 
 
 class SourceCrawl:
-    """State of one source's crawl: counts, quality, and the shared collaborators."""
+    """One source's crawl: its report, its health tally, and the shared collaborators."""
 
-    def __init__(self, source, settings, fetcher, db, now, samples_dir):
+    def __init__(
+        self, source: SourceConfig, settings: Settings, fetcher: Fetcher, db: Database, now, samples_dir
+    ):
         self.source, self.settings, self.fetcher, self.db = source, settings, fetcher, db
         self.now = now
         self.samples_dir = samples_dir
         self.report = SourceReport(source.name)
-        self.plan = plan_alerts(settings)
-        self.poor_streak: list[str] = []
-        self.good = 0
-        self.sizes: list[int] = []
-        self.sample_path: str | None = None
-        self.new_links = 0  # links never seen before: a source that stops yielding them is suspect
-        self.row = row = get_source(db, source.name) or {}  # the source's state before this crawl
-        self.usual = row.get("avg_body_chars")
-        self.dated_share = row.get("dated_share")
-        self.dated: list[bool] = []
-        self.quality_failures = row.get("quality_failures") or 0
+        self.plan = alert_planner(settings)
+        self.tally = health.CrawlTally()
+        self.state = get_source(db, source.name) or SourceState(name=source.name)  # before this crawl
 
-    def _known_and_current(self, prior: dict) -> bool:
+    def _needs_no_fetch(self, prior: FetchRecord) -> bool:
         """Whether a link seen before needs no fetch now."""
-        if (
-            prior.get("status") in (200, 304)
-            and not prior.get("matched")
-            and not self.settings.keep_unmatched
-        ):
+        if prior.status in (200, 304) and not prior.matched and not self.settings.storage.keep_unmatched:
             return True  # seen before, matched nothing: never fetched again
-        age = (
-            (self.now() - parse_iso(prior["checked_at"])).total_seconds() if prior.get("checked_at") else None
-        )
-        if age is None:
+        if prior.checked_at is None:
             return False
-        if prior.get("status") in GONE_STATUSES:
+        age = (self.now() - prior.checked_at).total_seconds()
+        if prior.status in GONE_STATUSES:
             return age < GONE_RETRY_AFTER  # a page that was gone is asked for again only daily
         # A stored article is looked at again for edits only every `recheck_after`.
-        return bool(prior.get("article_id")) and age < self.settings.recheck_after
+        return prior.article_id is not None and age < self.settings.fetch.recheck_after
 
     def record_error(self, url: str, exc: Exception, kind: str, status: int | None = None) -> None:
         self.report.errors += 1
-        if len(self.report.error_samples) < 5:
+        if len(self.report.error_samples) < MAX_ERROR_SAMPLES:
             self.report.error_samples.append(f"{url}: {exc}")
         try:
-            record_fetch_error(self.db, url, self.source.name, kind, str(exc), status, iso(self.now()))
+            record_fetch_error(
+                self.db,
+                url,
+                source=self.source.name,
+                kind=kind,
+                error=str(exc),
+                status=status,
+                now=self.now(),
+            )
         except StorageError as store_exc:
             log.error("cannot record error for %s: %s", url, store_exc)
 
-    async def one_link(self, link: DiscoveredLink, known: dict[str, dict]) -> None:
-        url = link.url
-        key = normalize_url(url)
-        prior = known.get(key) or known.get(url)
+    async def one_link(self, key: str, link: DiscoveredLink, prior: FetchRecord | None) -> None:
         if prior is None:
-            self.new_links += 1
-        if prior and self._known_and_current(prior):
+            self.tally.new_links += 1
+        elif self._needs_no_fetch(prior):
             self.report.unchanged += 1
             return
-        etag = prior.get("etag") if prior and prior.get("article_id") else None
-        last_mod = prior.get("last_modified") if prior and prior.get("article_id") else None
+        stored = prior is not None and prior.article_id is not None
         try:
-            fetched = await self.fetcher.fetch(url, etag=etag, last_modified=last_mod)
+            fetched = await self.fetcher.fetch(
+                link.url,
+                etag=prior.etag if stored else None,
+                last_modified=prior.last_modified if stored else None,
+            )
         except FetchError as exc:
             self.record_error(key, exc, exc.kind, exc.status)
             return
         if fetched.not_modified:
             self.report.unchanged += 1
-            touch_fetch(self.db, key, iso(self.now()))
+            touch_fetch(self.db, key, self.now())
             return
         self.report.fetched += 1
         try:
@@ -218,54 +162,65 @@ class SourceCrawl:
         except ExtractionError as exc:
             self.record_error(key, exc, "extraction")
             return
-        quality = _assess(article, self.usual, self.dated_share)
-        if article.body:
-            self.dated.append(article.published is not None)
+        quality = health.assess(article, self.state)
+        self.tally.add(article, quality)
         if quality.poor:
-            self._poor(quality.reason or "poor extraction", fetched.content, key)
-        else:
-            self.good += 1
-            self.poor_streak.clear()
-            self.sizes.append(quality.body_chars)
+            self._keep_sample(fetched.content, key)
         if not article.body.strip():
             self.record_error(key, ExtractionError("no article text found on the page"), "empty_body")
             return
-        canonical = canonical_url(fetched.url, article.canonical_url)
+        identity = identify(link.url, fetched.url, article.canonical_url)
         matches = match_topics(self.settings.topics, article.title, article.body)
         item = ArticleInput(
-            canonical_url=canonical,
-            url=key,
+            canonical_url=identity.canonical,
+            url=identity.key,
             source=self.source.name,
             article=article,
-            matches=tuple(m.to_dict() for m in matches),
+            matches=tuple(m.record() for m in matches),
             etag=fetched.headers.get("etag"),
             last_modified=fetched.headers.get("last-modified"),
-            aliases=tuple({normalize_url(fetched.url), normalize_url(url, desktop=False)} - {canonical, key}),
+            aliases=identity.aliases,
         )
         result = save_article(
-            self.db, item, now=iso(self.now()), keep_unmatched=self.settings.keep_unmatched, enqueue=self.plan
+            self.db, item, now=self.now(), keep_unmatched=self.settings.storage.keep_unmatched, plan=self.plan
         )
-        if result.status == "new":
-            self.report.new_articles += 1
-            self.report.new_stories += int(result.new_story)
-        elif result.status == "changed":
-            self.report.changed += 1
-        elif result.status in ("unchanged", "alias"):
-            self.report.unchanged += 1
-        if matches and result.status in ("new", "changed"):
-            self.report.matched += 1
+        self._count(result.status, result.new_story, bool(matches))
 
-    def _poor(self, reason: str, content: bytes, url: str) -> None:
-        self.poor_streak.append(reason)
-        if self.sample_path is None and self.samples_dir is not None:
-            try:
-                self.samples_dir.mkdir(parents=True, exist_ok=True)
-                path = self.samples_dir / f"{self.source.name}-{self.now():%Y%m%dT%H%M%S}.html"
-                path.write_bytes(content)
-                (path.with_suffix(".url")).write_text(url + "\n", "utf-8")
-                self.sample_path = str(path)
-            except OSError as exc:
-                log.warning("cannot keep a sample page for %s: %s", self.source.name, exc)
+    def _count(self, status: str, new_story: bool, matched: bool) -> None:
+        rep = self.report
+        if status == "new":
+            rep.new_articles += 1
+            rep.new_stories += int(new_story)
+        elif status == "changed":
+            rep.changed += 1
+        elif status in ("unchanged", "alias"):
+            rep.unchanged += 1
+        if matched and status in ("new", "changed"):
+            rep.matched += 1
+
+    def _keep_sample(self, content: bytes, url: str) -> None:
+        """Keep the first poor page of a crawl, so a broken layout can become a fixture."""
+        if self.tally.sample_page is not None or self.samples_dir is None:
+            return
+        try:
+            self.samples_dir.mkdir(parents=True, exist_ok=True)
+            path = self.samples_dir / f"{self.source.name}-{self.now():%Y%m%dT%H%M%S}.html"
+            path.write_bytes(content)
+            path.with_suffix(".url").write_text(url + "\n", "utf-8")
+            self.tally.sample_page = str(path)
+        except OSError as exc:
+            log.warning("cannot keep a sample page for %s: %s", self.source.name, exc)
+
+    def finish_ok(self, started: datetime) -> None:
+        update = health.after_success(
+            self.state, self.tally, started=started, now=self.now(), interval=self.source.interval
+        )
+        if update.transition == "recovered":
+            log.info("source %s recovered", self.source.name)
+        elif update.transition == "degraded":
+            log.warning("source %s degraded: %s", self.source.name, update.state.health_reason)
+        save_source(self.db, update.state)
+        self.report.health = update.state.health
 
 
 async def crawl_source(
@@ -273,122 +228,63 @@ async def crawl_source(
     *,
     settings: Settings,
     fetcher: Fetcher,
-    db: sqlite_utils.Database,
+    db: Database,
     now: Callable[[], datetime],
     samples_dir: Path | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> SourceReport:
     """Crawl one source; never raises for a failure of the source or of its pages."""
-    ensure_source(db, source.name, source.kind, source.url or f"naver:{source.query}")
+    ensure_source(db, source.name, source.kind, SOURCE_KINDS[source.kind].label(source))
     run = SourceCrawl(source, settings, fetcher, db, now, samples_dir)
-    report = run.report
-    started = iso(now())
+    started = now()
     try:
         links = await discover(source, fetcher, settings)
     except (MonitorError, OSError) as exc:
-        return finish_failed(db, source, report, exc, started, now)
-    report.links_found = len(links)
-    known = known_urls(db, [normalize_url(link.url) for link in links] + [link.url for link in links])
+        return finish_failed(db, source, run.report, exc, started, now)
+    run.report.links_found = len(links)
+    known = known_urls(db, list(links))
     sem = asyncio.Semaphore(LINK_CONCURRENCY)
     done = 0
 
-    async def guarded(link: DiscoveredLink) -> None:
+    async def guarded(key: str, link: DiscoveredLink) -> None:
         nonlocal done
         async with sem:
             try:
-                await run.one_link(link, known)
+                await run.one_link(key, link, known.get(key))
             except StorageError as exc:
-                run.record_error(link.url, exc, "storage")
+                run.record_error(key, exc, "storage")
                 log.error("%s: storage error on %s: %s", source.name, link.url, exc)
             except Exception as exc:  # a bug on one page must not cost the other pages
-                run.record_error(link.url, exc, "bug")
+                run.record_error(key, exc, "bug")
                 log.error("%s: unexpected error on %s\n%s", source.name, link.url, traceback.format_exc())
         done += 1
         if progress:
             progress(source.name, done, len(links))
 
-    await asyncio.gather(*(guarded(link) for link in links))
-    _finish_ok(db, source, run, started, now)
-    return report
+    await asyncio.gather(*(guarded(key, link) for key, link in links.items()))
+    run.finish_ok(started)
+    return run.report
 
 
-def finish_failed(db, source, report: SourceReport, exc: Exception, started: str, now) -> SourceReport:
+def finish_failed(
+    db: Database,
+    source: SourceConfig,
+    report: SourceReport,
+    exc: Exception,
+    started: datetime,
+    now: Callable[[], datetime],
+) -> SourceReport:
+    """Record a crawl that failed as a whole (the source backs off) and say so in the report."""
     report.failed = True
     report.error = str(exc)
     report.errors += 1
-    row = get_source(db, source.name) or {}
-    failures = (row.get("consecutive_failures") or 0) + 1
-    # Back off a failing source: double its interval per failure, at most 16 times (and a day).
-    backoff = min(source.interval * (2 ** min(failures - 1, 4)), max(source.interval, 86400))
-    update_source(
-        db,
-        source.name,
-        last_attempt=started,
-        last_error=str(exc)[:500],
-        last_error_kind=getattr(exc, "kind", type(exc).__name__),
-        last_error_at=iso(now()),
-        consecutive_failures=failures,
-        health="failing",
-        health_reason=f"{failures} failed crawl(s): {exc}"[:300],
-        next_due=iso(now() + timedelta(seconds=backoff)),
-        runs=(row.get("runs") or 0) + 1,
-    )
-    report.health = "failing"
-    log.warning("source %s failed (%d in a row): %s", source.name, failures, exc)
+    state = get_source(db, source.name) or SourceState(name=source.name)
+    kind = str(getattr(exc, "kind", type(exc).__name__))
+    new = health.after_failure(state, str(exc), kind, started=started, now=now(), interval=source.interval)
+    save_source(db, new)
+    report.health = new.health
+    log.warning("source %s failed (%d in a row): %s", source.name, new.consecutive_failures, exc)
     return report
-
-
-def _running_mean(old: float | None, values: list) -> float:
-    """An exponential running mean across crawls, so one odd crawl moves the usual little."""
-    mean = sum(values) / len(values)
-    return mean if old is None else 0.8 * old + 0.2 * mean
-
-
-def _finish_ok(db, source, run: SourceCrawl, started: str, now) -> None:
-    report = run.report
-    row = run.row
-    fields: dict = {
-        "last_attempt": started,
-        "last_success": iso(now()),
-        "consecutive_failures": 0,
-        "runs": (row.get("runs") or 0) + 1,
-        "next_due": iso(now() + timedelta(seconds=source.interval)),
-    }
-    if run.sizes:
-        fields["avg_body_chars"] = _running_mean(row.get("avg_body_chars"), run.sizes)
-    if run.dated:
-        fields["dated_share"] = _running_mean(row.get("dated_share"), run.dated)
-    quality_failures = run.quality_failures
-    if run.poor_streak and not run.good:
-        quality_failures += len(run.poor_streak)
-    elif run.good:
-        quality_failures = 0
-    fields["quality_failures"] = quality_failures
-    health, reason = "ok", None
-    if run.new_links or not row.get("last_new_link_at"):
-        fields["last_new_link_at"] = iso(now())
-    if quality_failures >= DEGRADED_AFTER:
-        health, reason = (
-            "degraded",
-            f"{run.poor_streak[-1] if run.poor_streak else 'poor extraction'} ({quality_failures} in a row)",
-        )
-        if run.sample_path:
-            fields["sample_page"] = run.sample_path
-    elif row.get("last_new_link_at") and not run.new_links:
-        quiet = (now() - parse_iso(row["last_new_link_at"])).total_seconds()
-        if quiet > max(20 * source.interval, 2 * 86400):
-            health, reason = (
-                "degraded",
-                f"no new links for {quiet / 3600:.0f} h (usually every {source.interval / 60:.0f} min)",
-            )
-    if row.get("health") == "degraded" and health == "ok":
-        log.info("source %s recovered", source.name)
-        reason = "recovered"
-    elif health == "degraded" and row.get("health") != "degraded":
-        log.warning("source %s degraded: %s", source.name, reason)
-    fields.update(health=health, health_reason=reason)
-    report.health = health
-    update_source(db, source.name, **fields)
 
 
 @dataclass
@@ -403,22 +299,19 @@ class CrawlReport:
         return bool(self.sources) and all(s.failed for s in self.sources)
 
     def to_dict(self) -> dict:
-        totals = {
-            k: sum(getattr(s, k) for s in self.sources)
-            for k in (
-                "links_found",
-                "fetched",
-                "unchanged",
-                "new_articles",
-                "matched",
-                "new_stories",
-                "changed",
-                "errors",
-            )
-        }
+        counted = (
+            "links_found",
+            "fetched",
+            "unchanged",
+            "new_articles",
+            "matched",
+            "new_stories",
+            "changed",
+            "errors",
+        )
         return {
             "sources": [s.to_dict() for s in self.sources],
-            "totals": totals,
+            "totals": {k: sum(getattr(s, k) for s in self.sources) for k in counted},
             "failed_sources": [s.source for s in self.sources if s.failed],
             "alerts": {
                 "sent": self.alerts_sent,

@@ -7,11 +7,9 @@ import logging
 import sys
 from pathlib import Path
 
-import sqlite_utils
-
 from scrapers.cassette import Cassette
 from scrapers.fetch import Fetcher
-from storage.db import open_db
+from storage import Database, open_db
 from storage.outbox import outbox_counts
 
 from .alerts import deliver_with_grace, make_client, post, request_for
@@ -29,13 +27,13 @@ def selected_sources(settings: Settings, only: list[str] | None) -> list[SourceC
     return [s for s in settings.sources if s.enabled]
 
 
-def open_store(settings: Settings) -> sqlite_utils.Database:
+def open_store(settings: Settings) -> Database:
     """The configured database, with the configured page cache (every command opens it here)."""
-    return open_db(settings.storage_path, cache_mb=settings.cache_mb)
+    return open_db(settings.storage.path, cache_mb=settings.storage.cache_mb)
 
 
 def samples_dir(settings: Settings) -> Path:
-    return Path(settings.storage_path).resolve().parent / "samples"
+    return Path(settings.storage.path).resolve().parent / "samples"
 
 
 class Progress:
@@ -73,7 +71,7 @@ async def run_crawl(
         raise ConfigError("no sources configured")
     db = open_store(settings)
     bar = Progress(len(sources)) if progress else None
-    async with Fetcher(settings.fetch, replay=replay, record=record) as fetcher:
+    async with Fetcher(settings.fetch.client_settings(), replay=replay, record=record) as fetcher:
 
         async def one(source: SourceConfig) -> SourceReport:
             try:
@@ -98,11 +96,11 @@ async def run_crawl(
     report = CrawlReport(list(reports))
     if settings.webhooks:
         async with make_client() as client:
-            delivery = await deliver_with_grace(db, settings, client, utcnow, grace=settings.alert_grace)
+            delivery = await deliver_with_grace(db, settings, client, utcnow, grace=settings.alerts.grace)
         report.alerts_sent = delivery.sent
     counts = outbox_counts(db)
-    report.alerts_pending = counts.get("pending", 0)
-    report.alerts_failed = counts.get("failed", 0)
+    report.alerts_pending = counts["pending"]
+    report.alerts_failed = counts["failed"]
     db.conn.close()
     return report
 
@@ -141,33 +139,28 @@ def print_summary(report: CrawlReport, out=None) -> None:
 
 
 async def send_test(settings: Settings, name: str) -> tuple[bool, str]:
-    hook = next((w for w in settings.webhooks if w.name == name), None)
-    if hook is None:
-        raise ConfigError(f"no webhook named {name!r}")
-    row = {
-        "msg_id": "msg_test",
-        "payload": {
-            "type": "test",
-            "data": {
-                "article": {
-                    "id": None,
-                    "url": "https://example.org/test",
-                    "title": "Test alert from ai-center-monitor",
-                    "byline": None,
-                    "published": None,
-                    "source": "test",
-                    "outlet": "test",
-                    "version": 1,
-                    "excerpt": "If you can read this, the webhook works.",
-                },
-                "story": {"id": None, "new": True},
-                "topic": "test",
-                "matches": {"terms": [], "snippets": {}},
-                "diff": None,
+    hook = settings.webhook(name)
+    payload = {
+        "type": "test",
+        "data": {
+            "article": {
+                "id": None,
+                "url": "https://example.org/test",
+                "title": "Test alert from ai-center-monitor",
+                "byline": None,
+                "published": None,
+                "source": "test",
+                "outlet": "test",
+                "version": 1,
+                "excerpt": "If you can read this, the webhook works.",
             },
+            "story": {"id": None, "new": True},
+            "topic": "test",
+            "matches": {"terms": [], "snippets": {}},
+            "diff": None,
         },
     }
-    headers, body = request_for(hook, row, utcnow())
+    headers, body = request_for(hook, "msg_test", payload, utcnow())
     async with make_client() as client:
         try:
             await post(client, hook, headers, body)

@@ -7,7 +7,7 @@ What APScheduler 3.x does not do, and this module does (measured on this machine
   cancel what is in flight, and the process exits 0 within a few seconds;
 - wall-clock jumps: a watchdog compares wall and monotonic time and, after a jump, reschedules
   every source once (coalescing already turns a forward jump into one catch-up run).
-A failing source backs off through its `next_due` (see pipeline._finish_failed) and recovers by
+A failing source backs off (`health.backing_off`, from its stored `next_due`) and recovers by
 itself; two daemons on one database are refused by an exclusive lock file.
 """
 
@@ -27,13 +27,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from scrapers.cassette import Cassette
 from scrapers.fetch import Fetcher
-from storage.db import warm_dedup_index
-from storage.sources import get_source, update_source
+from storage.sources import get_source, set_next_due
+from storage.story_index import warm_dedup_index
 
 from .alerts import deliver_due, make_client
-from .clock import iso, parse_iso, utcnow
+from .clock import utcnow
 from .config import Settings, SourceConfig
 from .errors import MonitorError
+from .health import backing_off
 from .pipeline import SourceReport, crawl_source, finish_failed, log_report
 from .runner import open_store, samples_dir
 
@@ -96,11 +97,11 @@ class Daemon:
     async def crawl_job(self, source: SourceConfig) -> None:
         if self.stop.is_set():
             return
-        row = get_source(self.db, source.name) or {}
-        if row.get("next_due") and row.get("consecutive_failures") and parse_iso(row["next_due"]) > utcnow():
-            log.info("source %s backing off until %s", source.name, row["next_due"])
+        until = backing_off(get_source(self.db, source.name), utcnow())
+        if until is not None:
+            log.info("source %s backing off until %s", source.name, until.isoformat())
             return
-        started = iso(utcnow())
+        started = utcnow()
         try:
             async with asyncio.timeout(self.hard_deadline(source)):
                 rep = await crawl_source(
@@ -125,7 +126,7 @@ class Daemon:
         job = self.scheduler.get_job(f"source:{source.name}")
         if job is not None and job.next_run_time is not None and not rep.failed:
             # `monitor status` shows when the scheduler will really run it next (jitter included).
-            update_source(self.db, source.name, next_due=iso(job.next_run_time))
+            set_next_due(self.db, source.name, job.next_run_time)
 
     async def delivery_job(self) -> None:
         if self.stop.is_set() or not self.settings.webhooks:
@@ -182,7 +183,10 @@ class Daemon:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self._request_stop, sig)
-        async with Fetcher(self.settings.fetch, replay=self.replay) as fetcher, make_client() as client:
+        async with (
+            Fetcher(self.settings.fetch.client_settings(), replay=self.replay) as fetcher,
+            make_client() as client,
+        ):
             self.fetcher, self.client = fetcher, client
             self.schedule()
             self.scheduler.start()
@@ -190,7 +194,7 @@ class Daemon:
                 "monitor running: %d sources, %d webhooks, db %s",
                 len(self.settings.sources),
                 len(self.settings.webhooks),
-                self.settings.storage_path,
+                self.settings.storage.path,
             )
             await self.stop.wait()
             self.scheduler.shutdown(wait=False)
@@ -210,7 +214,7 @@ class Daemon:
 
 
 def run_daemon(settings: Settings, *, replay: Cassette | None = None, tick: float | None = None) -> int:
-    lock = DaemonLock(settings.storage_path)
+    lock = DaemonLock(settings.storage.path)
     try:
         lock.acquire()
     except AlreadyRunning as exc:

@@ -2,39 +2,39 @@
 
 from __future__ import annotations
 
-import sqlite_utils
+from datetime import datetime
 
+from storage import Database
 from storage.outbox import disabled_webhooks, outbox_counts
 from storage.sources import list_sources
 
 from .config import Settings
 
 
-def source_status(db: sqlite_utils.Database, settings: Settings) -> dict:
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def source_status(db: Database, settings: Settings) -> dict:
     configured = {s.name for s in settings.sources}
-    rows = []
-    for row in list_sources(db):
-        rows.append(
-            {
-                "name": row["name"],
-                "configured": row["name"] in configured,
-                "health": row["health"],
-                "health_reason": row["health_reason"],
-                "last_success": row["last_success"],
-                "last_error": row["last_error"],
-                "last_error_at": row["last_error_at"],
-                "consecutive_failures": row["consecutive_failures"],
-                "next_due": row["next_due"],
-                "sample_page": row["sample_page"],
-            }
-        )
+    rows = [
+        {
+            "name": s.name,
+            "configured": s.name in configured,
+            "health": s.health,
+            "health_reason": s.health_reason,
+            "last_success": _time(s.last_success),
+            "last_error": s.last_error,
+            "last_error_at": _time(s.last_error_at),
+            "consecutive_failures": s.consecutive_failures,
+            "next_due": _time(s.next_due),
+            "sample_page": s.sample_page,
+        }
+        for s in list_sources(db)
+    ]
     counts = outbox_counts(db)
     return {
         "sources": rows,
-        "alerts": {
-            "pending": counts.get("pending", 0),
-            "failed": counts.get("failed", 0),
-            "sent": counts.get("sent", 0),
-        },
+        "alerts": {"pending": counts["pending"], "failed": counts["failed"], "sent": counts["sent"]},
         "disabled_webhooks": disabled_webhooks(db),
     }

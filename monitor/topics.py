@@ -15,6 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from storage.models import MatchRecord
+
 # ㆍ (U+318D) becomes the jungseong U+119E under NFKC, so both forms are listed.
 _DOTS = "·ㆍ\u119e・‧•∙⋅᛫･"
 _DOT_RE = re.compile(f"[{_DOTS}]")
@@ -74,12 +76,9 @@ class TopicMatch:
     def terms(self) -> list[str]:
         return [h.term for h in self.hits]
 
-    def to_dict(self) -> dict:
-        return {
-            "topic": self.topic,
-            "terms": self.terms,
-            "snippets": {h.term: h.snippet for h in self.hits},
-        }
+    def record(self) -> MatchRecord:
+        """The match as storage keeps it."""
+        return MatchRecord(self.topic, tuple(self.terms), {h.term: h.snippet for h in self.hits})
 
 
 @dataclass(frozen=True)

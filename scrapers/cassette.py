@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .errors import FetchError
+from .errors import ConfigError, FetchError, FetchErrorKind
 from .models import Fetched
 
 
@@ -24,7 +24,7 @@ class Cassette:
             try:
                 self._index = json.loads(index.read_text("utf-8"))
             except ValueError as exc:
-                raise FetchError(f"cassette index {index} is not valid JSON: {exc}", kind="cassette") from exc
+                raise ConfigError(f"cassette index {index} is not valid JSON: {exc}") from exc
 
     def __len__(self) -> int:
         return len(self._index)
@@ -32,10 +32,13 @@ class Cassette:
     def get(self, url: str) -> Fetched:
         entry = self._index.get(url)
         if entry is None:
-            raise FetchError("not in the replay cassette", url=url, kind="replay_miss")
+            raise FetchError("not in the replay cassette", url=url, kind=FetchErrorKind.REPLAY)
         if "error" in entry:
             raise FetchError(
-                entry["error"], url=url, kind=entry.get("kind", "error"), status=entry.get("status")
+                entry["error"],
+                url=url,
+                kind=FetchErrorKind(entry.get("kind", "error")),
+                status=entry.get("status"),
             )
         body = (self.path / entry["file"]).read_bytes() if entry.get("file") else b""
         return Fetched(entry["final_url"], entry["status"], dict(entry["headers"]), body, requested_url=url)

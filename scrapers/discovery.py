@@ -120,7 +120,7 @@ def parse_sitemap(
         if not loc:
             continue
         url = urljoin(base_url, _cdata(loc.group(1)))
-        if kind == b"sitemap" or kind == "sitemap":
+        if kind == b"sitemap":
             children.append(url)
             continue
         when = _TAG["pubdate"].search(inner) or _TAG["lastmod"].search(inner)

@@ -31,13 +31,13 @@ import httpx
 
 from .cassette import Cassette
 from .errors import BlockedURLError, FetchError
+from .errors import FetchErrorKind as K
 from .models import Fetched
 
 log = logging.getLogger(__name__)
 
 PROJECT_URL = "https://github.com/ai-center-monitor/ai-center-monitor"
 DEFAULT_USER_AGENT = f"ai-center-monitor/0.1 (+{PROJECT_URL})"
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 522, 524})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least the first 500 KiB
 # 100.64/10 (carrier-grade NAT) and the other special ranges are refused too.
@@ -105,9 +105,9 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         try:
             addresses = [host] if _is_ip(host) else await self._resolve(host, port)
         except OSError as exc:
-            raise FetchError(f"cannot resolve {host}: {exc}", kind="dns") from exc
+            raise FetchError(f"cannot resolve {host}: {exc}", kind=K.DNS) from exc
         if not addresses:
-            raise FetchError(f"{host} has no address", kind="dns")
+            raise FetchError(f"{host} has no address", kind=K.DNS)
         for ip in addresses:
             reason = forbidden_reason(ip, self._settings)
             if reason:
@@ -159,13 +159,13 @@ class _Decoder:
             self._br = brotli.Decompressor()
         elif coding not in ("", "identity"):
             raise FetchError(
-                f"content-encoding {coding!r} not supported (not requested)", url=url, kind="encoding"
+                f"content-encoding {coding!r} not supported (not requested)", url=url, kind=K.ENCODING
             )
 
     def _count(self, chunk: bytes) -> bytes:
         self.out += len(chunk)
         if self.out > self.limit:
-            raise FetchError(f"decoded body exceeds {self.limit} bytes", url=self.url, kind="too_large")
+            raise FetchError(f"decoded body exceeds {self.limit} bytes", url=self.url, kind=K.TOO_LARGE)
         return chunk
 
     def feed(self, data: bytes) -> bytes:
@@ -187,7 +187,7 @@ class _Decoder:
                     self._raw_fallback = False
                     self._z = zlib.decompressobj(-zlib.MAX_WBITS)
                     continue
-                raise FetchError(f"corrupt {self.coding} body: {exc}", url=self.url, kind="encoding") from exc
+                raise FetchError(f"corrupt {self.coding} body: {exc}", url=self.url, kind=K.ENCODING) from exc
             parts.append(self._count(chunk))
             buf = self._z.unconsumed_tail
             if not buf:
@@ -320,12 +320,9 @@ class Fetcher:
             try:
                 return await self._follow(url, etag, last_modified, max_bytes, truncate, headers)
             except FetchError as exc:
-                retryable = exc.kind in ("timeout", "connect", "incomplete") or (
-                    exc.kind == "http_status" and exc.status in RETRY_STATUSES
-                )
-                if not retryable or attempt >= s.retries:
+                if not exc.retryable or attempt >= s.retries:
                     raise
-                wait = getattr(exc, "retry_after", None)
+                wait = exc.retry_after
                 if wait is None:
                     wait = s.backoff * (2**attempt) * (0.5 + random.random())
                 wait = min(wait, s.max_retry_after)
@@ -348,10 +345,14 @@ class Fetcher:
                 continue
             if status == 304 or 200 <= status < 300:
                 return Fetched(current, status, headers, body, requested_url=url, elapsed=elapsed)
-            err = FetchError(f"HTTP {status}", url=current, kind="http_status", status=status)
-            err.retry_after = parse_retry_after(headers.get("retry-after"))  # type: ignore[attr-defined]
-            raise err
-        raise FetchError(f"more than {self.settings.max_redirects} redirects", url=url, kind="redirects")
+            raise FetchError(
+                f"HTTP {status}",
+                url=current,
+                kind=K.HTTP_STATUS,
+                status=status,
+                retry_after=parse_retry_after(headers.get("retry-after")),
+            )
+        raise FetchError(f"more than {self.settings.max_redirects} redirects", url=url, kind=K.REDIRECTS)
 
     async def _one(self, url, etag, last_modified, max_bytes, truncate, extra=None):
         headers = dict(extra or {})
@@ -374,18 +375,18 @@ class Fetcher:
                     return resp.status_code, head, body, self._clock() - started
         except TimeoutError as exc:
             raise FetchError(
-                f"no complete answer within {self.settings.total_timeout:g}s", url=url, kind="timeout"
+                f"no complete answer within {self.settings.total_timeout:g}s", url=url, kind=K.TIMEOUT
             ) from exc
         except httpx.TimeoutException as exc:
-            raise FetchError(f"timed out ({type(exc).__name__})", url=url, kind="timeout") from exc
+            raise FetchError(f"timed out ({type(exc).__name__})", url=url, kind=K.TIMEOUT) from exc
         except httpx.RemoteProtocolError as exc:
-            raise FetchError(f"connection broken mid-answer: {exc}", url=url, kind="incomplete") from exc
+            raise FetchError(f"connection broken mid-answer: {exc}", url=url, kind=K.INCOMPLETE) from exc
         except (httpx.ConnectError, httpx.ReadError, httpx.WriteError) as exc:
             raise FetchError(
-                f"connection failed: {exc or type(exc).__name__}", url=url, kind="connect"
+                f"connection failed: {exc or type(exc).__name__}", url=url, kind=K.CONNECT
             ) from exc
         except httpx.HTTPError as exc:
-            raise FetchError(f"HTTP error: {exc}", url=url, kind="protocol") from exc
+            raise FetchError(f"HTTP error: {exc}", url=url, kind=K.PROTOCOL) from exc
 
     async def _read_body(
         self, resp: httpx.Response, url: str, head: dict, max_bytes: int, truncate: bool
@@ -393,12 +394,12 @@ class Fetcher:
         length = head.get("content-length", "")
         if length.isdigit() and int(length) > max_bytes and not truncate:
             raise FetchError(
-                f"page is {length} bytes, over the {max_bytes}-byte cap", url=url, kind="too_large"
+                f"page is {length} bytes, over the {max_bytes}-byte cap", url=url, kind=K.TOO_LARGE
             )
         codings = [c.strip().lower() for c in head.get("content-encoding", "").split(",") if c.strip()]
         codings = [c for c in codings if c != "identity"]
         if len(codings) > 1:
-            raise FetchError(f"chained content-encoding {codings} refused", url=url, kind="encoding")
+            raise FetchError(f"chained content-encoding {codings} refused", url=url, kind=K.ENCODING)
         decoder = _Decoder(codings[0] if codings else "", max_bytes, url)
         parts: list[bytes] = []
         wire = 0
@@ -407,10 +408,10 @@ class Fetcher:
             async for chunk in resp.aiter_raw():
                 wire += len(chunk)
                 if wire > max_bytes:
-                    raise FetchError(f"body over the {max_bytes}-byte cap", url=url, kind="too_large")
+                    raise FetchError(f"body over the {max_bytes}-byte cap", url=url, kind=K.TOO_LARGE)
                 parts.append(decoder.feed(chunk))
         except FetchError as exc:
-            if truncate and exc.kind == "too_large":
+            if truncate and exc.kind is K.TOO_LARGE:
                 return b"".join(parts)[:max_bytes]
             raise
         return b"".join(parts)
@@ -430,10 +431,10 @@ class Fetcher:
             return
         if isinstance(rules, str):
             raise FetchError(
-                f"robots.txt unreachable, so nothing is fetched: {rules}", url=url, kind="robots"
+                f"robots.txt unreachable, so nothing is fetched: {rules}", url=url, kind=K.ROBOTS
             )
         if not rules.can_fetch(url, self.settings.user_agent):  # type: ignore[attr-defined]
-            raise FetchError("disallowed by robots.txt", url=url, kind="robots")
+            raise FetchError("disallowed by robots.txt", url=url, kind=K.ROBOTS)
         delay = rules.crawl_delay(self.settings.user_agent)  # type: ignore[attr-defined]
         self._gate(parts.hostname or "", float(delay) if delay else None)
 
@@ -445,7 +446,7 @@ class Fetcher:
                 f"{origin}/robots.txt", None, None, ROBOTS_MAX_BYTES, True
             )
         except FetchError as exc:
-            if exc.kind == "http_status" and exc.status is not None and 400 <= exc.status < 500:
+            if exc.kind is K.HTTP_STATUS and exc.status is not None and 400 <= exc.status < 500:
                 return None  # RFC 9309: unavailable (4xx) means allow everything
             log.warning("robots.txt for %s unreachable (%s): disallowing for now", origin, exc)
             return str(exc)  # server error, timeout or refused: unreachable means disallow (RFC 9309)

@@ -9,6 +9,7 @@ article ids) stay, the rest sorted. Mobile hosts and paths map to the desktop fo
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 TRACKING_PARAMS = frozenset(
@@ -92,3 +93,32 @@ def canonical_url(fetched_url: str, declared: str | None = None) -> str:
         ):
             return normalize_url(absolute)
     return normalize_url(fetched_url)
+
+
+@dataclass(frozen=True, slots=True)
+class UrlIdentity:
+    """Who an article is: its canonical URL, the key its fetch is logged under, its other URLs."""
+
+    canonical: str
+    key: str
+    aliases: tuple[str, ...]
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        """Every URL that names the article, canonical first, without repeats."""
+        return tuple(dict.fromkeys((self.canonical, self.key, *self.aliases)))
+
+
+def link_key(link_url: str) -> str:
+    """The key a discovered link is looked up under before it is fetched."""
+    return normalize_url(link_url)
+
+
+def identify(link_url: str, fetched_url: str | None = None, declared: str | None = None) -> UrlIdentity:
+    """The one identity step: from the link, the URL the fetch ended at and the page's declared
+    canonical, the canonical URL, the lookup key and every other form that names the article."""
+    fetched = fetched_url or link_url
+    key = normalize_url(link_url)
+    canonical = canonical_url(fetched, declared)
+    aliases = {normalize_url(fetched), normalize_url(link_url, desktop=False)} - {canonical, key}
+    return UrlIdentity(canonical, key, tuple(sorted(aliases)))

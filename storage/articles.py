@@ -4,71 +4,29 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from datetime import datetime
 
 import sqlite_utils
 
 from scrapers.models import Article
 
 from .db import write_transaction
-from .dedup import (
-    STORY_THRESHOLD,
-    band_keys,
-    body_hash,
-    detect_change,
-    signature,
-    similarity,
-    sketch,
+from .dedup import body_hash, detect_change, signature
+from .fetch_log import log_fetch
+from .models import (
+    AlertFacts,
+    ArticleInput,
+    MatchRecord,
+    OutboxRow,
+    SaveResult,
+    to_db_time,
 )
+from .outbox import alert_facts, enqueue
+from .story_index import find_story, index_signature
 
-
-@dataclass(frozen=True)
-class ArticleInput:
-    """One extracted article as the pipeline hands it to storage."""
-
-    canonical_url: str
-    url: str
-    source: str
-    article: Article
-    matches: tuple[dict, ...] = ()  # {"topic", "terms", "snippets"}
-    etag: str | None = None
-    last_modified: str | None = None
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def urls(self) -> list[str]:
-        """Every URL that led to this article, canonical first, without repeats."""
-        return list(dict.fromkeys([self.canonical_url, self.url, *self.aliases]))
-
-    @property
-    def topics(self) -> tuple[str, ...]:
-        return tuple(m["topic"] for m in self.matches)
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    status: str  # new | alias | changed | unchanged | seen
-    article_id: int | None = None
-    story_id: int | None = None
-    new_story: bool = False
-    version: int = 1
-    diff: str | None = None
-    topics: tuple[str, ...] = ()
-    story_new_topics: tuple[str, ...] = ()  # topics this story matches for the first time
-    joined_story: bool = False  # a further outlet joined an existing story
-
-
-@dataclass(frozen=True)
-class OutboxRow:
-    msg_id: str
-    dedup_key: str
-    webhook: str
-    event: str
-    topic: str | None
-    payload: dict
-
-
-Enqueue = Callable[[sqlite_utils.Database, SaveResult, ArticleInput], list[OutboxRow]]
+# Planning is the application's: storage hands it the save result and the facts it knows, and
+# writes the rows it returns in the same transaction as the article.
+AlertPlanner = Callable[[SaveResult, ArticleInput, AlertFacts], list[OutboxRow]]
 
 
 def _url_owner(db: sqlite_utils.Database, urls: list[str]) -> int | None:
@@ -85,41 +43,16 @@ def _add_urls(db: sqlite_utils.Database, article_id: int, urls: list[str]) -> No
         db.execute("INSERT OR IGNORE INTO article_urls(url, article_id) VALUES (?, ?)", (url, article_id))
 
 
-def _log_fetch(
-    db: sqlite_utils.Database, item: ArticleInput, now: str, article_id: int | None, bhash: str
-) -> None:
-    """Remember the fetch under the canonical URL and the URL it was fetched as (ETag, hash, time)."""
-    for url in dict.fromkeys([item.canonical_url, item.url]):
-        db.execute(
-            """INSERT INTO fetch_log(url, source, status, etag, last_modified, content_hash, error_kind, error,
-                                     checked_at, article_id, matched)
-               VALUES (?, ?, 200, ?, ?, ?, NULL, NULL, ?, ?, ?)
-               ON CONFLICT(url) DO UPDATE SET status=200, etag=excluded.etag, last_modified=excluded.last_modified,
-                   content_hash=excluded.content_hash, error_kind=NULL, error=NULL, checked_at=excluded.checked_at,
-                   article_id=excluded.article_id, matched=excluded.matched, source=excluded.source""",
-            (
-                url,
-                item.source,
-                item.etag,
-                item.last_modified,
-                bhash,
-                now,
-                article_id,
-                int(bool(item.matches)),
-            ),
-        )
-
-
-def _save_matches(db: sqlite_utils.Database, article_id: int, matches: tuple[dict, ...]) -> None:
+def _save_matches(db: sqlite_utils.Database, article_id: int, matches: tuple[MatchRecord, ...]) -> None:
     db.execute("DELETE FROM topic_matches WHERE article_id = ?", (article_id,))
     for m in matches:
         db.execute(
             "INSERT INTO topic_matches(article_id, topic, terms, snippets) VALUES (?, ?, ?, ?)",
             (
                 article_id,
-                m["topic"],
-                json.dumps(m["terms"], ensure_ascii=False),
-                json.dumps(m["snippets"], ensure_ascii=False),
+                m.topic,
+                json.dumps(list(m.terms), ensure_ascii=False),
+                json.dumps(m.snippets, ensure_ascii=False),
             ),
         )
 
@@ -133,88 +66,65 @@ def _story_topics(db: sqlite_utils.Database, story_id: int, exclude_article: int
     return {r[0] for r in rows}
 
 
-def find_story(db: sqlite_utils.Database, sig: tuple[int, ...]) -> tuple[int | None, float]:
-    """The story whose articles are most similar to `sig`, if one passes the threshold.
-
-    Candidates are ranked by how many LSH bands they share (a reprint shares many, a chance
-    collision one), so only the best few signatures are read whatever the store's size.
-    """
-    keys = band_keys(sig)
-    marks = ",".join("?" * len(keys))
-    candidates = db.execute(
-        f"""SELECT c.article_id, s.signature FROM (
-                SELECT article_id, COUNT(*) AS shared FROM story_bands WHERE band IN ({marks})
-                GROUP BY article_id ORDER BY shared DESC LIMIT 20
-            ) c JOIN article_signatures s ON s.article_id = c.article_id""",
-        keys,
-    ).fetchall()
-    probe = sketch(sig)
-    best_article, best = None, 0.0
-    for article_id, stored in candidates:
-        sim = similarity(probe, stored)
-        if sim > best:
-            best_article, best = article_id, sim
-    if best_article is None or best < STORY_THRESHOLD:
-        return None, best
-    return db.execute("SELECT story_id FROM articles WHERE id = ?", (best_article,)).fetchone()[0], best
-
-
 def save_article(
     db: sqlite_utils.Database,
     item: ArticleInput,
     *,
-    now: str,
+    now: datetime,
     keep_unmatched: bool = False,
-    enqueue: Enqueue | None = None,
+    plan: AlertPlanner | None = None,
 ) -> SaveResult:
-    """Store one extracted article in one BEGIN IMMEDIATE transaction, with its outbox rows."""
+    """Store one extracted article in one BEGIN IMMEDIATE transaction, with its planned alerts."""
     bhash = body_hash(item.article.body)
     urls = item.urls
+    stamp = to_db_time(now)
+
+    def log(article_id: int | None) -> None:
+        log_fetch(
+            db,
+            [item.canonical_url, item.url],
+            source=item.source,
+            etag=item.etag,
+            last_modified=item.last_modified,
+            content_hash=bhash,
+            now=now,
+            article_id=article_id,
+            matched=bool(item.matches),
+        )
+
     with write_transaction(db):
         article_id = _url_owner(db, urls)
         if article_id is not None:
-            result = _update_existing(db, article_id, item, bhash, now)
+            result = _update_existing(db, article_id, item, bhash, stamp)
         elif not item.matches and not keep_unmatched:
-            _log_fetch(db, item, now, None, bhash)
-            return SaveResult("seen")
+            log(None)
+            return SaveResult(status="seen")
         else:
             row = db.execute("SELECT id FROM articles WHERE content_hash = ? LIMIT 1", (bhash,)).fetchone()
             if row:  # level 2: the same text under another URL
                 _add_urls(db, row[0], urls)
-                _log_fetch(db, item, now, row[0], bhash)
+                log(row[0])
                 story = db.execute("SELECT story_id FROM articles WHERE id = ?", (row[0],)).fetchone()[0]
-                return SaveResult("alias", row[0], story, topics=item.topics)
-            result = _insert_new(db, item, bhash, now)
-        _log_fetch(db, item, now, result.article_id, bhash)
-        if enqueue is not None and result.status in ("new", "changed"):
-            for out in enqueue(db, result, item):
-                _insert_outbox(db, out, result, now)
+                return SaveResult(status="alias", article_id=row[0], story_id=story, topics=item.topics)
+            result = _insert_new(db, item, bhash, stamp)
+        log(result.article_id)
+        if plan is not None and result.status in ("new", "changed"):
+            rows = plan(result, item, alert_facts(db, result.article_id))
+            enqueue(db, rows, article_id=result.article_id, story_id=result.story_id, now=now)
         return result
 
 
 def _add_version(
-    db, article_id: int, version: int, art: Article, bhash: str, diff: str | None, now: str
+    db, article_id: int, version: int, art: Article, bhash: str, diff: str | None, stamp: str
 ) -> None:
     db.execute(
         "INSERT INTO article_versions(article_id, version, title, body, content_hash, diff, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (article_id, version, art.title, art.body, bhash, diff, now),
+        (article_id, version, art.title, art.body, bhash, diff, stamp),
     )
 
 
-def index_signature(db: sqlite_utils.Database, article_id: int, sig: tuple[int, ...]) -> None:
-    """Store one article's MinHash sketch and index its signature in the LSH band table."""
-    db.execute(
-        "INSERT OR REPLACE INTO article_signatures(article_id, signature) VALUES (?, ?)",
-        (article_id, sketch(sig)),
-    )
-    db.conn.executemany(
-        "INSERT OR IGNORE INTO story_bands(band, article_id) VALUES (?, ?)",
-        [(key, article_id) for key in band_keys(sig)],
-    )
-
-
-def _insert_new(db, item: ArticleInput, bhash: str, now: str) -> SaveResult:
+def _insert_new(db, item: ArticleInput, bhash: str, stamp: str) -> SaveResult:
     art = item.article
     topics = item.topics
     sig = signature(f"{art.title or ''}\n{art.body}")
@@ -222,7 +132,7 @@ def _insert_new(db, item: ArticleInput, bhash: str, now: str) -> SaveResult:
     new_story = story_id is None
     if new_story:
         story_id = db.execute(
-            "INSERT INTO stories(title, first_seen) VALUES (?, ?)", (art.title, now)
+            "INSERT INTO stories(title, first_seen) VALUES (?, ?)", (art.title, stamp)
         ).lastrowid
     published = art.published.isoformat() if art.published else None
     article_id = db.execute(
@@ -242,31 +152,29 @@ def _insert_new(db, item: ArticleInput, bhash: str, now: str) -> SaveResult:
             bhash,
             story_id,
             int(bool(item.matches)),
-            now,
-            now,
+            stamp,
+            stamp,
         ),
     ).lastrowid
     if new_story:
         db.execute("UPDATE stories SET representative_article_id = ? WHERE id = ?", (article_id, story_id))
     _add_urls(db, article_id, item.urls)
-    _add_version(db, article_id, 1, art, bhash, None, now)
+    _add_version(db, article_id, 1, art, bhash, None, stamp)
     index_signature(db, article_id, sig)
     _save_matches(db, article_id, item.matches)
     earlier = set() if new_story else _story_topics(db, story_id, article_id)
     return SaveResult(
-        "new",
-        article_id,
-        story_id,
-        new_story,
-        1,
-        None,
-        topics,
+        status="new",
+        article_id=article_id,
+        story_id=story_id,
+        new_story=new_story,
+        topics=topics,
         story_new_topics=tuple(t for t in topics if t not in earlier),
         joined_story=not new_story,
     )
 
 
-def _update_existing(db, article_id: int, item: ArticleInput, bhash: str, now: str) -> SaveResult:
+def _update_existing(db, article_id: int, item: ArticleInput, bhash: str, stamp: str) -> SaveResult:
     art = item.article
     row = db.execute(
         "SELECT title, body, version, story_id FROM articles WHERE id = ?", (article_id,)
@@ -276,10 +184,12 @@ def _update_existing(db, article_id: int, item: ArticleInput, bhash: str, now: s
     topics = item.topics
     change = detect_change(old_title, old_body, art.title, art.body)
     if not change.material:
-        db.execute("UPDATE articles SET updated_at = ? WHERE id = ?", (now, article_id))
-        return SaveResult("unchanged", article_id, story_id, version=version, topics=topics)
+        db.execute("UPDATE articles SET updated_at = ? WHERE id = ?", (stamp, article_id))
+        return SaveResult(
+            status="unchanged", article_id=article_id, story_id=story_id, version=version, topics=topics
+        )
     version += 1
-    _add_version(db, article_id, version, art, bhash, change.diff, now)
+    _add_version(db, article_id, version, art, bhash, change.diff, stamp)
     db.execute(
         """UPDATE articles SET title = ?, byline = ?, body = ?, content_hash = ?, version = ?, updated_at = ?,
                published = COALESCE(?, published) WHERE id = ?""",
@@ -289,85 +199,24 @@ def _update_existing(db, article_id: int, item: ArticleInput, bhash: str, now: s
             art.body,
             bhash,
             version,
-            now,
+            stamp,
             art.published.isoformat() if art.published else None,
             article_id,
         ),
     )
     if item.matches:
         _save_matches(db, article_id, item.matches)
-    return SaveResult("changed", article_id, story_id, version=version, diff=change.diff, topics=topics)
-
-
-def _insert_outbox(db, out: OutboxRow, result: SaveResult, now: str) -> None:
-    db.execute(
-        """INSERT OR IGNORE INTO outbox(msg_id, dedup_key, webhook, event, article_id, story_id, topic, payload,
-                                        status, attempts, next_attempt_at, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)""",
-        (
-            out.msg_id,
-            out.dedup_key,
-            out.webhook,
-            out.event,
-            result.article_id,
-            result.story_id,
-            out.topic,
-            json.dumps(out.payload, ensure_ascii=False, sort_keys=True),
-            now,
-            now,
-        ),
+    return SaveResult(
+        status="changed",
+        article_id=article_id,
+        story_id=story_id,
+        version=version,
+        diff=change.diff,
+        topics=topics,
     )
 
 
-def was_alerted(db: sqlite_utils.Database, article_id: int) -> bool:
-    """Has any alert for this article (or its story's first announcement) been queued?"""
-    row = db.execute(
-        """SELECT 1 FROM outbox WHERE article_id = ? OR (event = 'article.new' AND story_id =
-               (SELECT story_id FROM articles WHERE id = ?)) LIMIT 1""",
-        (article_id, article_id),
-    ).fetchone()
-    return row is not None
-
-
 # --- reading -------------------------------------------------------------------------------
-
-
-def known_urls(db: sqlite_utils.Database, urls: list[str]) -> dict[str, dict]:
-    """fetch_log rows for these URLs: what was seen before, with ETag and Last-Modified."""
-    out: dict[str, dict] = {}
-    for i in range(0, len(urls), 500):
-        chunk = urls[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        for row in db.query(f"SELECT * FROM fetch_log WHERE url IN ({marks})", chunk):
-            out[row["url"]] = row
-    return out
-
-
-def record_fetch_error(
-    db: sqlite_utils.Database, url: str, source: str, kind: str, error: str, status: int | None, now: str
-) -> None:
-    with write_transaction(db):
-        db.execute(
-            """INSERT INTO fetch_log(url, source, status, error_kind, error, checked_at) VALUES (?, ?, ?, ?, ?, ?)
-               ON CONFLICT(url) DO UPDATE SET status=excluded.status, error_kind=excluded.error_kind,
-                   error=excluded.error, checked_at=excluded.checked_at""",
-            (url, source, status, kind, error[:500], now),
-        )
-
-
-def touch_fetch(db: sqlite_utils.Database, url: str, now: str) -> None:
-    """A 304: only the check time changes."""
-    with write_transaction(db):
-        db.execute("UPDATE fetch_log SET checked_at = ?, status = 304 WHERE url = ?", (now, url))
-
-
-def article_topics(db: sqlite_utils.Database, article_id: int) -> list[str]:
-    return [
-        r[0]
-        for r in db.execute(
-            "SELECT topic FROM topic_matches WHERE article_id = ? ORDER BY topic", (article_id,)
-        )
-    ]
 
 
 def list_articles(

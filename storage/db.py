@@ -133,10 +133,12 @@ MIGRATIONS: dict[int, list] = {
 
 def _reindex_signatures(db: sqlite_utils.Database) -> None:
     """Move version 4's full signatures into the sketch table and the new band index."""
-    from .articles import index_signature
     from .dedup import unpack_signature
+    from .story_index import index_signature
 
-    for article_id, blob in db.execute("SELECT id, signature FROM articles WHERE signature IS NOT NULL").fetchall():
+    for article_id, blob in db.execute(
+        "SELECT id, signature FROM articles WHERE signature IS NOT NULL"
+    ).fetchall():
         index_signature(db, article_id, unpack_signature(blob))
 
 
@@ -176,16 +178,6 @@ def open_db(path: str | Path, *, memory: bool = False, cache_mb: int = 64) -> sq
         return db
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"cannot open database {path}: {exc}") from exc
-
-
-def warm_dedup_index(db: sqlite_utils.Database) -> None:
-    """Read the near-duplicate index (bands and sketches) once, so the page cache holds it.
-
-    Sequential reads: seconds at 1M articles, where the first lookups would otherwise pay
-    one random disk read per band.
-    """
-    db.execute("SELECT COUNT(*) FROM story_bands").fetchone()
-    db.execute("SELECT SUM(LENGTH(signature)) FROM article_signatures").fetchone()
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

@@ -14,21 +14,23 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from standardwebhooks import Webhook
 
-from monitor.alerts import deliver_due, deliver_with_grace, make_client, plan_alerts, render_body, sign
-from monitor.clock import iso
+from monitor.alerts import alert_planner, deliver_due, deliver_with_grace, make_client
 from monitor.config import parse_settings
+from monitor.formats import FORMATS
+from monitor.formats.json import sign
 from scrapers.models import Article
-from storage.articles import ArticleInput, save_article
+from storage.articles import save_article
 from storage.db import open_db
+from storage.models import ArticleInput, MatchRecord
 
 from .conftest import ROOT, SECRET
 
 MATCH = (
-    {
-        "topic": "ai-center",
-        "terms": ["국가 AI 컴퓨팅센터"],
-        "snippets": {"국가 AI 컴퓨팅센터": "포항이 국가 AI 컴퓨팅센터를…"},
-    },
+    MatchRecord(
+        "ai-center",
+        ("국가 AI 컴퓨팅센터",),
+        {"국가 AI 컴퓨팅센터": "포항이 국가 AI 컴퓨팅센터를…"},
+    ),
 )
 
 
@@ -74,7 +76,7 @@ def store(db, settings, n: int, clock: Clock, body_extra: str = ""):
         site_name="경북신문고",
     )
     item = ArticleInput(f"https://x.kr/{n}", f"https://x.kr/{n}", "src", art, MATCH)
-    return save_article(db, item, now=iso(clock()), enqueue=plan_alerts(settings))
+    return save_article(db, item, now=clock(), plan=alert_planner(settings))
 
 
 async def deliver(db, settings, clock):
@@ -193,8 +195,8 @@ def test_one_alert_per_story_and_change_alerts(tmp_path, receiver):
     save_article(
         db,
         ArticleInput("https://other.kr/1", "https://other.kr/1", "s2", art, MATCH),
-        now=iso(clock()),
-        enqueue=plan_alerts(settings),
+        now=clock(),
+        plan=alert_planner(settings),
     )
     assert (
         db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0] == 1
@@ -207,8 +209,8 @@ def test_one_alert_per_story_and_change_alerts(tmp_path, receiver):
     r = save_article(
         db,
         ArticleInput("https://x.kr/1", "https://x.kr/1", "src", changed, MATCH),
-        now=iso(clock()),
-        enqueue=plan_alerts(settings),
+        now=clock(),
+        plan=alert_planner(settings),
     )
     assert r.status == "changed"
     events = [e for (e,) in db.execute("SELECT event FROM outbox ORDER BY id")]
@@ -224,8 +226,8 @@ def test_announce_joins_is_a_per_webhook_option(tmp_path, receiver):
     save_article(
         db,
         ArticleInput("https://other.kr/1", "https://other.kr/1", "s2", art, MATCH),
-        now=iso(clock()),
-        enqueue=plan_alerts(settings),
+        now=clock(),
+        plan=alert_planner(settings),
     )
     assert [e for (e,) in db.execute("SELECT event FROM outbox ORDER BY id")] == [
         "article.new",
@@ -262,7 +264,7 @@ def test_template_syntax_is_delivered_literally():
         },
     }
     for fmt in ("json", "slack", "discord"):
-        body = render_body(fmt, payload, datetime(2026, 1, 1, tzinfo=UTC)).decode()
+        body = FORMATS[fmt].render(payload, datetime(2026, 1, 1, tzinfo=UTC)).decode()
         assert "{{7*7}}" in body and "49" not in body
 
 
@@ -277,16 +279,17 @@ def test_kill_9_between_write_and_delivery_still_delivers_once(tmp_path, receive
     script = f"""
 import os, signal
 from monitor.config import load_settings
-from monitor.alerts import plan_alerts
-from monitor.clock import iso, utcnow
+from monitor.alerts import alert_planner
+from monitor.clock import utcnow
 from scrapers.models import Article
-from storage.articles import ArticleInput, save_article
+from storage.articles import save_article
 from storage.db import open_db
+from storage.models import ArticleInput, MatchRecord
 s = load_settings({str(cfg)!r})
-db = open_db(s.storage_path)
+db = open_db(s.storage.path)
 art = Article(title="포항 국가 AI 컴퓨팅센터", body="포항이 국가 AI 컴퓨팅센터를 유치한다. " * 20)
-m = ({{"topic": "ai-center", "terms": ["x"], "snippets": {{}}}},)
-save_article(db, ArticleInput("https://x.kr/k", "https://x.kr/k", "s", art, m), now=iso(utcnow()), enqueue=plan_alerts(s))
+m = (MatchRecord("ai-center", ("x",)),)
+save_article(db, ArticleInput("https://x.kr/k", "https://x.kr/k", "s", art, m), now=utcnow(), plan=alert_planner(s))
 os.kill(os.getpid(), signal.SIGKILL)  # dies after the commit, before any delivery
 """
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, timeout=60)

@@ -56,8 +56,8 @@ def test_storage_cache_size_reaches_the_database(tmp_path):
     settings = parse_settings(
         f'[storage]\npath = "{tmp_path / "m.db"}"\ncache_mb = 300\n', origin="t.toml", environ={}
     )
-    assert settings.cache_mb == 300
-    db = open_db(settings.storage_path, cache_mb=settings.cache_mb)
+    assert settings.storage.cache_mb == 300
+    db = open_db(settings.storage.path, cache_mb=settings.storage.cache_mb)
     assert db.execute("PRAGMA cache_size").fetchone()[0] == -300 * 1024
 
 

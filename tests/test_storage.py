@@ -11,15 +11,16 @@ from itertools import combinations
 import pytest
 
 from scrapers.models import Article
-from storage.articles import ArticleInput, list_articles, list_stories, save_article, search_articles
+from storage.articles import list_articles, list_stories, save_article, search_articles
 from storage.db import SCHEMA_VERSION, StorageError, open_db, schema_version
 from storage.dedup import STORY_THRESHOLD, detect_change, signature, similarity
+from storage.models import ArticleInput, MatchRecord
 
 from .conftest import FIXTURES
 
-NOW = "2026-11-21T00:00:00.000000Z"
+NOW = datetime(2026, 11, 21, tzinfo=UTC)
 REPRINTS = json.loads((FIXTURES / "reprints.json").read_text("utf-8"))
-MATCH = ({"topic": "ai-center", "terms": ["AI"], "snippets": {"AI": "..."}},)
+MATCH = (MatchRecord("ai-center", ("AI",), {"AI": "..."}),)
 
 
 def item(url: str, title: str, body: str, matches=MATCH, **kw) -> ArticleInput:

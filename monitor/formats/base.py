@@ -1,0 +1,58 @@
+"""What every alert format is: a name, what it needs of its webhook, and a pure renderer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from ..config import WebhookConfig
+
+USER_AGENT = "ai-center-monitor-webhooks/0.1"
+EVENT_LABELS = {
+    "article.new": "New story",
+    "article.changed": "Article changed",
+    "story.joined": "Another outlet",
+}
+
+
+class AlertFormat:
+    """One way of turning an alert payload into the bytes and headers sent to an endpoint."""
+
+    name: ClassVar[str]
+    schemes: ClassVar[tuple[str, ...]] = ("http", "https")
+
+    def check(self, hook: WebhookConfig) -> tuple[str, str] | None:
+        """(key, problem) when the webhook lacks what this format needs."""
+        if urlsplit(hook.url).scheme not in self.schemes or not urlsplit(hook.url).netloc:
+            return "url", f"needs an {'/'.join(self.schemes)} URL, got {hook.url!r}"
+        return None
+
+    def render(self, payload: dict, timestamp: datetime) -> bytes:
+        raise NotImplementedError
+
+    def request(
+        self, hook: WebhookConfig, msg_id: str, payload: dict, now: datetime
+    ) -> tuple[dict[str, str], bytes]:
+        """The headers and exact body of one delivery attempt."""
+        return {"content-type": "application/json", "user-agent": USER_AGENT}, self.render(payload, now)
+
+
+def event_label(event: str) -> str:
+    return EVENT_LABELS.get(event, event)
+
+
+def snippet(data: dict, limit: int = 200) -> str:
+    """The matched snippet when there is one, else the start of the article."""
+    return next(iter(data["matches"]["snippets"].values()), "") or data["article"]["excerpt"][:limit]
+
+
+FORMATS: dict[str, AlertFormat] = {}
+
+
+def register(fmt: AlertFormat) -> AlertFormat:
+    if fmt.name in FORMATS:
+        raise ValueError(f"alert format {fmt.name!r} registered twice")
+    FORMATS[fmt.name] = fmt
+    return fmt

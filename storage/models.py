@@ -1,0 +1,149 @@
+"""The records that cross the storage boundary, and the one stored form of time.
+
+The application hands storage these frozen values and gets them back; nothing above storage
+sees a row dict or a time string. Times go in as aware `datetime`s and are stored as UTC ISO
+8601 strings of one fixed width, so they sort as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+from scrapers.models import Article
+
+SaveStatus = Literal["new", "alias", "changed", "unchanged", "seen"]
+OutboxStatus = Literal["pending", "sent", "failed"]
+
+
+def to_db_time(dt: datetime) -> str:
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_db_time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRecord:
+    """One topic an article matched, as stored: the terms found and a snippet around each."""
+
+    topic: str
+    terms: tuple[str, ...]
+    snippets: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    """One extracted article as the pipeline hands it to storage."""
+
+    canonical_url: str
+    url: str
+    source: str
+    article: Article
+    matches: tuple[MatchRecord, ...] = ()
+    etag: str | None = None
+    last_modified: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def urls(self) -> list[str]:
+        """Every URL that led to this article, canonical first, without repeats."""
+        return list(dict.fromkeys([self.canonical_url, self.url, *self.aliases]))
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return tuple(m.topic for m in self.matches)
+
+    def match(self, topic: str) -> MatchRecord:
+        return next((m for m in self.matches if m.topic == topic), MatchRecord(topic, ()))
+
+
+@dataclass(frozen=True, kw_only=True)
+class SaveResult:
+    status: SaveStatus
+    article_id: int | None = None
+    story_id: int | None = None
+    new_story: bool = False
+    version: int = 1
+    diff: str | None = None
+    topics: tuple[str, ...] = ()
+    story_new_topics: tuple[str, ...] = ()  # topics this story matches for the first time
+    joined_story: bool = False  # a further outlet joined an existing story
+
+
+@dataclass(frozen=True, slots=True)
+class AlertFacts:
+    """What storage knows, inside the article's transaction, that alert planning needs."""
+
+    disabled_webhooks: frozenset[str] = frozenset()
+    article_alerted: bool = False  # an alert for this article or its story's announcement was queued
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """One planned delivery: written with its article, sent at least once under `msg_id`."""
+
+    msg_id: str
+    dedup_key: str  # one row per key: the same event is never queued twice
+    webhook: str
+    event: str
+    topic: str | None
+    payload: dict
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """An outbox row as read back for delivery or listing."""
+
+    id: int
+    msg_id: str
+    webhook: str
+    event: str
+    topic: str | None
+    payload: dict
+    status: OutboxStatus
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None = None
+    sent_at: datetime | None = None
+    article_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRecord:
+    """What was seen at one URL: status, validators, and whether it became a (matched) article."""
+
+    url: str
+    status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    checked_at: datetime | None = None
+    article_id: int | None = None
+    matched: bool = False
+    error_kind: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceState:
+    """A source's health as stored between crawls (the `sources` table)."""
+
+    name: str
+    kind: str | None = None
+    url: str | None = None
+    last_attempt: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_error_kind: str | None = None
+    last_error_at: datetime | None = None
+    consecutive_failures: int = 0
+    health: str = "ok"
+    health_reason: str | None = None
+    next_due: datetime | None = None
+    last_new_link_at: datetime | None = None
+    runs: int = 0
+    avg_body_chars: float | None = None
+    dated_share: float | None = None
+    quality_failures: int = 0
+    sample_page: str | None = None
