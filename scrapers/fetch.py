@@ -1,4 +1,4 @@
-"""The only module that talks HTTP: one shared httpx.AsyncClient with politeness and limits.
+"""Fetching pages: one shared httpx.AsyncClient with politeness and limits (webhooks have their own).
 
 What httpx does not do, and this module does (facts measured on this machine):
 - no body or decompression limit in httpx: bodies are streamed raw and decoded here, one
