@@ -41,7 +41,7 @@ class Cassette:
                 status=entry.get("status"),
             )
         body = (self.path / entry["file"]).read_bytes() if entry.get("file") else b""
-        return Fetched(entry["final_url"], entry["status"], dict(entry["headers"]), body, requested_url=url)
+        return Fetched(entry["final_url"], entry["status"], dict(entry["headers"]), body)
 
     def put(self, url: str, fetched: Fetched) -> None:
         self.path.mkdir(parents=True, exist_ok=True)

@@ -336,7 +336,7 @@ class Fetcher:
             check_url(current)
             host = urlsplit(current).hostname or ""
             async with self._gate(host):
-                status, headers, body, elapsed = await self._one(
+                status, headers, body = await self._one(
                     current, etag, last_modified, max_bytes, truncate, extra
                 )
             if status in REDIRECT_STATUSES and "location" in headers:
@@ -344,7 +344,7 @@ class Fetcher:
                 etag = last_modified = None
                 continue
             if status == 304 or 200 <= status < 300:
-                return Fetched(current, status, headers, body, requested_url=url, elapsed=elapsed)
+                return Fetched(current, status, headers, body)
             raise FetchError(
                 f"HTTP {status}",
                 url=current,
@@ -360,7 +360,6 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        started = self._clock()
         try:
             async with asyncio.timeout(self.settings.total_timeout):
                 async with self._client.stream("GET", url, headers=headers) as resp:
@@ -370,9 +369,9 @@ class Fetcher:
                         or resp.status_code == 304
                         or resp.status_code >= 400
                     ):
-                        return resp.status_code, head, b"", self._clock() - started
+                        return resp.status_code, head, b""
                     body = await self._read_body(resp, url, head, max_bytes, truncate)
-                    return resp.status_code, head, body, self._clock() - started
+                    return resp.status_code, head, body
         except TimeoutError as exc:
             raise FetchError(
                 f"no complete answer within {self.settings.total_timeout:g}s", url=url, kind=K.TIMEOUT

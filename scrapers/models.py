@@ -57,8 +57,6 @@ class Fetched:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     content: bytes = b""
-    requested_url: str | None = None
-    elapsed: float = 0.0
 
     @property
     def content_type(self) -> str:
