@@ -158,6 +158,17 @@ async def post(client: httpx.AsyncClient, hook: WebhookConfig, headers: dict, bo
     raise DeliveryError(reason, outcome=DeliveryOutcome.PERMANENT)
 
 
+async def send(
+    client: httpx.AsyncClient, hook: WebhookConfig, msg_id: str, payload: dict, now: datetime
+) -> None:
+    """One delivery attempt in the webhook's format (raises DeliveryError)."""
+
+    async def http(hook: WebhookConfig, headers: dict[str, str], body: bytes) -> None:
+        await post(client, hook, headers, body)
+
+    await FORMATS[hook.format].send(hook, msg_id, payload, now, http=http)
+
+
 class _Pass:
     """One delivery pass: the report, and endpoints resting after they did not answer."""
 
@@ -217,9 +228,8 @@ async def deliver_due(
             continue
         if not outbox.claim(db, row.id, now(), LEASE_SECONDS):
             continue
-        headers, body = request_for(hook, row.msg_id, row.payload, now())
         try:
-            await post(client, hook, headers, body)
+            await send(client, hook, row.msg_id, row.payload, now())
         except DeliveryError as exc:
             run.failed(row, hook, exc)
             continue

@@ -30,10 +30,10 @@ def _settings(args) -> Settings:
     return settings
 
 
-def _db(args):
+def _db(args, *, write: bool = False):
     from .runner import open_store
 
-    return open_store(_settings(args))
+    return open_store(_settings(args), read_only=not write)
 
 
 def _print_rows(rows: list[dict], as_json: bool, columns: list[str]) -> None:
@@ -181,7 +181,7 @@ def cmd_alerts(args) -> int:
     if args.action == "retry":
         if args.id is None:
             raise ConfigError("monitor alerts retry ID: give the delivery id (see `monitor alerts`)")
-        if not retry_delivery(_db(args), args.id, utcnow()):
+        if not retry_delivery(_db(args, write=True), args.id, utcnow()):
             print(f"no delivery with id {args.id}", file=sys.stderr)
             return 1
         print(f"delivery {args.id} queued again")

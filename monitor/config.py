@@ -4,9 +4,7 @@ Where the file comes from: --config PATH, else ./monitor.toml when present, else
 default (monitor/default.toml). A wrong file raises ConfigError naming the key and its line.
 
 Each TOML table maps onto one frozen dataclass below, and each key is declared once, as a
-field: its name, type and default come from the dataclass; `key(...)` adds a converter (a
-duration, `${ENV}` expansion), a check, or marks it secret for `config show`. `build()` reads
-any of these dataclasses from its table. A new key is one field plus its line in default.toml.
+field (read by `config_schema.build`). A new key is one field plus its line in default.toml.
 """
 
 from __future__ import annotations
@@ -15,8 +13,6 @@ import dataclasses
 import os
 import re
 import tomllib
-import types
-import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,51 +22,21 @@ from urllib.parse import urlsplit
 from scrapers.fetch import DEFAULT_USER_AGENT, FetchSettings
 from scrapers.profiles import REGISTRY
 
+from .config_schema import (
+    Locator,
+    Where,
+    at_least,
+    build,
+    duration,
+    duration_or_zero,
+    key,
+    not_negative,
+    positive,
+)
 from .errors import ConfigError
 from .formats import FORMATS
 from .sources import SOURCE_KINDS
 from .topics import Topic
-
-_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$")
-
-
-def parse_duration(value: object, key: str = "interval", *, allow_zero: bool = False) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = float(value)
-    elif isinstance(value, str) and (m := _DURATION.match(value)):
-        unit = (m.group(2) or "s")[0]
-        seconds = float(m.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
-    else:
-        raise ConfigError(f"{key}: {value!r} is not a duration (use 90, '30s', '15m', '2h')")
-    if seconds < 0 or (seconds == 0 and not allow_zero):
-        raise ConfigError(f"{key}: must be positive, got {value!r}")
-    return seconds
-
-
-def _duration(value: object) -> float:
-    return parse_duration(value, "value")
-
-
-def _duration_or_zero(value: object) -> float:
-    return parse_duration(value, "value", allow_zero=True)
-
-
-def _at_least(low: float) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
-        if value < low:
-            return f"must be at least {low:g}, got {value}"
-        return None
-
-    return check
-
-
-def _positive(value: Any) -> str | None:
-    return None if value > 0 else "must be positive"
-
-
-def _not_negative(value: Any) -> str | None:
-    return None if value >= 0 else "must not be negative"
 
 
 def _http_url(value: str) -> str | None:
@@ -83,24 +49,6 @@ def _known_profile(value: str | None) -> str | None:
     return f"unknown profile {value!r} (known: {', '.join(sorted(REGISTRY))})"
 
 
-def key(
-    default: Any = dataclasses.MISSING,
-    *,
-    convert: Callable[[Any], Any] | None = None,
-    check: Callable[[Any], str | None] | None = None,
-    env: bool = False,
-    secret: bool = False,
-) -> Any:
-    """A configuration key: its default, and how a TOML value becomes the field's value."""
-    meta = {"convert": convert, "check": check, "env": env or secret, "secret": secret}
-    kwargs: dict[str, Any] = {"metadata": meta, "repr": not secret}
-    if isinstance(default, list | dict):
-        raise TypeError("use a tuple default")
-    if default is not dataclasses.MISSING:
-        kwargs["default"] = default
-    return field(**kwargs)
-
-
 # --- the tables ------------------------------------------------------------------------------
 
 
@@ -108,21 +56,21 @@ def key(
 class StorageConfig:
     path: str = "monitor.db"
     keep_unmatched: bool = False
-    cache_mb: int = key(64, check=_at_least(2))
+    cache_mb: int = key(64, check=at_least(2))
 
 
 @dataclass(frozen=True)
 class FetchConfig:
     user_agent: str = DEFAULT_USER_AGENT
-    per_host_delay: float = key(1.0, check=_not_negative)
-    per_host_concurrency: int = key(1, check=_at_least(1))
-    timeout: float = key(30.0, check=_positive)  # the total deadline of one request
-    connect_timeout: float | None = key(None, check=_positive)  # default: min(10, timeout)
-    max_bytes: int = key(10 * 1024 * 1024, check=_positive)
-    retries: int = key(2, check=_not_negative)
+    per_host_delay: float = key(1.0, check=not_negative)
+    per_host_concurrency: int = key(1, check=at_least(1))
+    timeout: float = key(30.0, check=positive)  # the total deadline of one request
+    connect_timeout: float | None = key(None, check=positive)  # default: min(10, timeout)
+    max_bytes: int = key(10 * 1024 * 1024, check=positive)
+    retries: int = key(2, check=not_negative)
     allow_private_networks: bool = False
     respect_robots: bool = True
-    recheck_after: float = key(900.0, convert=_duration_or_zero)
+    recheck_after: float = key(900.0, convert=duration_or_zero)
 
     def client_settings(self) -> FetchSettings:
         """What the fetcher needs of this table."""
@@ -142,7 +90,7 @@ class FetchConfig:
 
 @dataclass(frozen=True)
 class AlertsConfig:
-    grace: float = key(10.0, check=_not_negative)  # seconds `monitor crawl` waits for due retries
+    grace: float = key(10.0, check=not_negative)  # seconds `monitor crawl` waits for due retries
 
 
 @dataclass(frozen=True)
@@ -158,11 +106,11 @@ class SourceConfig:
     name: str
     kind: str = "feed"
     url: str = ""
-    interval: float = key(900.0, convert=_duration)
+    interval: float = key(900.0, convert=duration)
     link_selector: str | None = None
     profile: str | None = key(None, check=_known_profile)
     query: str | None = None
-    max_links: int = key(100, check=_at_least(1))
+    max_links: int = key(100, check=at_least(1))
     enabled: bool = True
 
 
@@ -174,7 +122,7 @@ class WebhookConfig:
     secret: str | None = key(None, secret=True)
     topics: tuple[str, ...] = ()
     announce_joins: bool = False
-    timeout: float = key(15.0, check=_positive)
+    timeout: float = key(15.0, check=positive)
 
 
 @dataclass(frozen=True)
@@ -216,131 +164,6 @@ TABLES: dict[str, type] = {"storage": StorageConfig, "fetch": FetchConfig, "aler
 ARRAYS: dict[str, type] = {"sources": SourceConfig, "topics": TopicConfig, "webhooks": WebhookConfig}
 
 
-# --- reading a table into its dataclass -------------------------------------------------------
-
-
-class _Locator:
-    """Finds the line of a key in the TOML text, for error messages."""
-
-    def __init__(self, text: str):
-        self.lines = text.splitlines()
-
-    def _start(self, table: str, index: int | None) -> int | None:
-        header = re.compile(
-            rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]"
-            if index is not None
-            else rf"^\s*\[\s*{re.escape(table)}\s*\]"
-        )
-        seen = -1
-        for i, ln in enumerate(self.lines):
-            if header.match(ln):
-                seen += 1
-                if index is None or seen == index:
-                    return i
-        return None
-
-    def line(self, table: str, index: int | None, key: str | None) -> int | None:
-        start = self._start(table, index)
-        if start is None:
-            return None
-        if key is not None:
-            for i in range(start + 1, len(self.lines)):
-                if re.match(r"^\s*\[", self.lines[i]):
-                    break
-                if re.match(rf"^\s*{re.escape(key)}\s*=", self.lines[i]):
-                    return i + 1
-        return start + 1
-
-
-@dataclass(frozen=True)
-class Where:
-    """Which table (and which entry of an array) is being read, to name it in errors."""
-
-    origin: str
-    locator: _Locator
-    table: str
-    index: int | None = None
-
-    def error(self, key: str | None, message: str) -> ConfigError:
-        line = self.locator.line(self.table, self.index, key)
-        label = f"{self.table}[{self.index}]" if self.index is not None else self.table
-        full_key = f"{label}.{key}" if key else label
-        return ConfigError(f"{self.origin}{f':{line}' if line else ''}: {full_key}: {message}")
-
-
-def expand_env(value: str, environ: dict[str, str]) -> str:
-    def repl(m: re.Match[str]) -> str:
-        if m.group(1) not in environ:
-            raise ConfigError(f"environment variable {m.group(1)} is not set")
-        return environ[m.group(1)]
-
-    return _ENV.sub(repl, value)
-
-
-def _type_error(value: Any, hint: Any) -> str | None:
-    """None when `value` (from TOML) fits the field type `hint`, else what was expected."""
-    allowed = [a for a in typing.get_args(hint) if a is not type(None)] if _is_union(hint) else [hint]
-    if value is None and _is_union(hint):
-        return None
-    for want in allowed:
-        origin = typing.get_origin(want)
-        if origin is tuple:
-            if isinstance(value, list) and all(isinstance(v, str) for v in value):
-                return None
-            return "must be a list of strings"
-        if want is float and isinstance(value, int | float) and not isinstance(value, bool):
-            return None
-        if want is int and isinstance(value, int) and not isinstance(value, bool):
-            return None
-        if want in (str, bool) and isinstance(value, want):
-            return None
-    names = "int/float" if float in allowed else "/".join(getattr(a, "__name__", str(a)) for a in allowed)
-    return f"must be {names}, got {type(value).__name__} {value!r}"
-
-
-def _is_union(hint: Any) -> bool:
-    return typing.get_origin(hint) in (typing.Union, types.UnionType)
-
-
-def _field_value(f: dataclasses.Field, hint: Any, raw: Any, where: Where, environ: dict[str, str]) -> Any:
-    meta = f.metadata
-    try:
-        value = raw
-        if meta.get("env") and isinstance(value, str):
-            value = expand_env(value, environ)
-        if meta.get("convert"):
-            value = meta["convert"](value)
-        elif problem := _type_error(value, hint):
-            raise ConfigError(problem)
-        if isinstance(value, list):
-            value = tuple(value)
-        if hint is float or float in typing.get_args(hint):
-            value = float(value) if value is not None else None
-        if meta.get("check") and value is not None and (problem := meta["check"](value)):
-            raise ConfigError(problem)
-    except ConfigError as exc:
-        raise where.error(f.name, str(exc).removeprefix("value: ")) from None
-    return value
-
-
-def build(cls: type, values: Any, where: Where, environ: dict[str, str]) -> Any:
-    """One dataclass from one TOML table: unknown keys refused, each value typed and checked."""
-    if not isinstance(values, dict):
-        raise where.error(None, "must be a table")
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    for name in values:
-        if name not in fields:
-            raise where.error(name, f"unknown key (known: {', '.join(sorted(fields))})")
-    hints = typing.get_type_hints(cls)
-    kwargs = {}
-    for name, f in fields.items():
-        if name in values:
-            kwargs[name] = _field_value(f, hints[name], values[name], where, environ)
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            raise where.error(name, "is required")
-    return cls(**kwargs)
-
-
 # --- the whole file ---------------------------------------------------------------------------
 
 
@@ -374,7 +197,7 @@ def parse_settings(text: str, *, origin: str = "<string>", environ: dict[str, st
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{origin}: invalid TOML: {exc}") from exc
-    locator = _Locator(text)
+    locator = Locator(text)
     known = {*TABLES, *ARRAYS, "naver"}
     for name in data:
         if name not in known:

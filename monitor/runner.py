@@ -12,7 +12,7 @@ from scrapers.fetch import Fetcher
 from storage import Database, open_db
 from storage.outbox import outbox_counts
 
-from .alerts import deliver_with_grace, make_client, post, request_for
+from .alerts import deliver_with_grace, make_client, send
 from .clock import utcnow
 from .config import Settings, SourceConfig
 from .errors import ConfigError, DeliveryError
@@ -27,9 +27,13 @@ def selected_sources(settings: Settings, only: list[str] | None) -> list[SourceC
     return [s for s in settings.sources if s.enabled]
 
 
-def open_store(settings: Settings) -> Database:
-    """The configured database, with the configured page cache (every command opens it here)."""
-    return open_db(settings.storage.path, cache_mb=settings.storage.cache_mb)
+def open_store(settings: Settings, *, read_only: bool = False) -> Database:
+    """The configured database, with the configured page cache (every command opens it here).
+
+    Commands that only read open it read-only: they work with read access alone and never
+    create an empty database where none was.
+    """
+    return open_db(settings.storage.path, cache_mb=settings.storage.cache_mb, read_only=read_only)
 
 
 def samples_dir(settings: Settings) -> Path:
@@ -160,10 +164,9 @@ async def send_test(settings: Settings, name: str) -> tuple[bool, str]:
             "diff": None,
         },
     }
-    headers, body = request_for(hook, "msg_test", payload, utcnow())
     async with make_client() as client:
         try:
-            await post(client, hook, headers, body)
+            await send(client, hook, "msg_test", payload, utcnow())
         except DeliveryError as exc:
             return False, f"{name}: {exc}"
     return True, f"{name}: delivered"

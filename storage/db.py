@@ -142,8 +142,14 @@ def _reindex_signatures(db: sqlite_utils.Database) -> None:
         index_signature(db, article_id, unpack_signature(blob))
 
 
-def open_db(path: str | Path, *, memory: bool = False, cache_mb: int = 64) -> sqlite_utils.Database:
+def open_db(
+    path: str | Path, *, memory: bool = False, cache_mb: int = 64, read_only: bool = False
+) -> sqlite_utils.Database:
     """Open (creating and migrating as needed) the monitor database at `path`.
+
+    `read_only` opens an existing file for reading only: nothing is created or migrated, so a
+    user with read access alone (the database owned by the service) can look at it. A file
+    that does not exist, or whose schema is older than this program's, raises StorageError.
 
     `cache_mb` is SQLite's page cache for this connection. Near-duplicate lookups stay as
     fast at 1M stored articles as at 10k only while the dedup index fits in it: about 0.75 MB
@@ -152,6 +158,8 @@ def open_db(path: str | Path, *, memory: bool = False, cache_mb: int = 64) -> sq
     try:
         if memory:
             conn = sqlite3.connect(":memory:", isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        elif read_only:
+            conn = _connect_read_only(Path(path))
         else:
             path = Path(path)
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -159,25 +167,50 @@ def open_db(path: str | Path, *, memory: bool = False, cache_mb: int = 64) -> sq
                 str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
             )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if not memory:
+        if not memory and not read_only:
             conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
         # The near-duplicate index is probed at random keys: keep it in memory rather than
         # SQLite's 2 MB default, and read the rest of the file through mmap.
         conn.execute(f"PRAGMA cache_size = {-1024 * max(2, cache_mb)}")
         conn.execute("PRAGMA mmap_size = 2147418112")  # SQLite's default ceiling for mmap
-        # Each article dirties ~50 random pages (its LSH bands, URL and hash keys). Checkpointing
-        # every 10,000 WAL pages rather than SQLite's 1,000 writes a page touched by many articles
-        # once per checkpoint, not once per ~20 articles: insert cost fell 35% at 100k articles
-        # (bench/dedup.py). The WAL file is truncated back to 64 MB after a checkpoint.
-        conn.execute("PRAGMA wal_autocheckpoint = 10000")
-        conn.execute("PRAGMA journal_size_limit = 67108864")
-        conn.execute("PRAGMA foreign_keys = ON")
+        if not read_only:
+            # Each article dirties ~50 random pages (its LSH bands, URL and hash keys). Checkpointing
+            # every 10,000 WAL pages rather than SQLite's 1,000 writes a page touched by many articles
+            # once per checkpoint, not once per ~20 articles: insert cost fell 35% at 100k articles
+            # (bench/dedup.py). The WAL file is truncated back to 64 MB after a checkpoint.
+            conn.execute("PRAGMA wal_autocheckpoint = 10000")
+            conn.execute("PRAGMA journal_size_limit = 67108864")
+            conn.execute("PRAGMA foreign_keys = ON")
         db = sqlite_utils.Database(conn)
-        migrate(db)
+        if read_only:
+            if (version := schema_version(db)) != SCHEMA_VERSION:
+                raise StorageError(
+                    f"database {path} has schema {version}, this program {SCHEMA_VERSION}: "
+                    "open it once with write access (e.g. `monitor crawl`) to migrate it"
+                )
+        else:
+            migrate(db)
         return db
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"cannot open database {path}: {exc}") from exc
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    if not path.is_file():
+        raise StorageError(f"no database at {path} (run `monitor crawl` first, or pass --db)")
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(
+        uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+    )
+    try:
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        # A WAL database in a folder we cannot write to: its -shm file cannot be created, so
+        # SQLite refuses even a read. Read the file as it is, without the WAL index.
+        conn.close()
+        conn = sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+    return conn
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

@@ -261,3 +261,16 @@ def test_migration_moves_signatures_and_rebuilds_the_band_index(tmp_path):
     assert db.execute("SELECT COUNT(*) FROM story_bands WHERE article_id = 3").fetchone()[0] == 42
     v = REPRINTS["reprint_sets"][0]["versions"][1]
     assert save_article(db, item("https://y.kr/1", v["title"], v["body"]), now=NOW).story_id == 7
+
+
+def test_read_only_open_never_creates_or_writes(tmp_path):
+    missing = tmp_path / "none.db"
+    with pytest.raises(StorageError, match="no database"):
+        open_db(missing, read_only=True)
+    assert not missing.exists()
+    path = tmp_path / "r.db"
+    save_article(open_db(path), item("https://x.kr/1", "제목", "본문 " * 50), now=NOW)
+    ro = open_db(path, read_only=True)
+    assert ro.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 1
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        ro.execute("DELETE FROM articles")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
@@ -10,6 +11,8 @@ if TYPE_CHECKING:
     from ..config import WebhookConfig
 
 USER_AGENT = "ai-center-monitor-webhooks/0.1"
+# Posts one request to a webhook URL, raising DeliveryError (alerts.py owns the HTTP client).
+HttpPost = Callable[["WebhookConfig", dict[str, str], bytes], Awaitable[None]]
 EVENT_LABELS = {
     "article.new": "New story",
     "article.changed": "Article changed",
@@ -37,6 +40,14 @@ class AlertFormat:
     ) -> tuple[dict[str, str], bytes]:
         """The headers and exact body of one delivery attempt."""
         return {"content-type": "application/json", "user-agent": USER_AGENT}, self.render(payload, now)
+
+    async def send(
+        self, hook: WebhookConfig, msg_id: str, payload: dict, now: datetime, *, http: HttpPost
+    ) -> None:
+        """Deliver one alert (raises DeliveryError). Webhook formats post over HTTP; a format
+        with another transport (mail, say) overrides this."""
+        headers, body = self.request(hook, msg_id, payload, now)
+        await http(hook, headers, body)
 
 
 def event_label(event: str) -> str:
