@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 
 import httpx
 
-from scrapers.fetch import parse_retry_after
+from scrapers.errors import BlockedURLError, FetchError
+from scrapers.fetch import FetchSettings, guarded_transport, parse_retry_after
 from storage import Database, outbox
 from storage.models import AlertFacts, ArticleInput, Delivery, OutboxRow, SaveResult
 
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 RETRY_SCHEDULE = (0, 5, 300, 1800, 7200, 18000, 36000, 36000)
 LEASE_SECONDS = 60
 SNIPPET_CHARS = 280
+ERROR_PREFIX_BYTES = 2048  # of a failed delivery's answer, kept as its reason
 
 
 # --- what to queue (pure) ----------------------------------------------------------------------
@@ -132,29 +134,51 @@ def next_attempt(attempts_done: int, now: datetime, retry_after: float | None) -
     return now + timedelta(seconds=delay)
 
 
+async def _prefix(resp: httpx.Response, limit: int = ERROR_PREFIX_BYTES) -> str:
+    """The start of a response body, enough for an error message; the rest is never read."""
+    data = b""
+    async for chunk in resp.aiter_raw():
+        data += chunk
+        if len(data) >= limit:
+            break
+    return data[:limit].decode("utf-8", "replace")
+
+
 async def post(client: httpx.AsyncClient, hook: WebhookConfig, headers: dict, body: bytes) -> None:
+    """One POST under a total deadline (a receiver dripping its answer byte by byte cannot hold
+    it longer than `hook.timeout`), reading at most a short prefix of what comes back."""
     try:
-        resp = await client.post(
-            hook.url, content=body, headers=headers, timeout=hook.timeout, follow_redirects=False
-        )
-    except httpx.TimeoutException as exc:
+        async with (
+            asyncio.timeout(hook.timeout),
+            client.stream(
+                "POST", hook.url, content=body, headers=headers, timeout=hook.timeout, follow_redirects=False
+            ) as resp,
+        ):
+            status = resp.status_code
+            text = "" if 200 <= status < 300 else await _prefix(resp)
+            retry_after = resp.headers.get("retry-after")
+    except (TimeoutError, httpx.TimeoutException) as exc:
         raise DeliveryError(
-            f"timed out after {hook.timeout:g}s", outcome=DeliveryOutcome.UNREACHABLE
+            f"no complete answer within {hook.timeout:g}s", outcome=DeliveryOutcome.UNREACHABLE
         ) from exc
-    except httpx.HTTPError as exc:
+    except BlockedURLError as exc:
+        raise DeliveryError(
+            f"{exc} (set [alerts] allow_private_networks = true for a receiver on your own network)",
+            outcome=DeliveryOutcome.PERMANENT,
+        ) from exc
+    except (httpx.HTTPError, FetchError) as exc:
         raise DeliveryError(
             f"connection failed: {type(exc).__name__}: {exc}", outcome=DeliveryOutcome.UNREACHABLE
         ) from exc
-    status = resp.status_code
     if 200 <= status < 300:
         return
-    reason = f"HTTP {status}: {resp.text[:200]}"
+    reason = f"HTTP {status}: {text[:200]}"
     if status == 410:
         raise DeliveryError(reason, outcome=DeliveryOutcome.GONE)
     if 300 <= status < 400:  # retried: a moved endpoint is often a config fix away
         raise DeliveryError(f"HTTP {status} redirect not followed (fix the webhook URL)")
     if status in (408, 429) or status >= 500:
-        raise DeliveryError(reason, retry_after=parse_retry_after(resp.headers.get("retry-after")))
+        raise DeliveryError(reason, retry_after=parse_retry_after(retry_after))
     raise DeliveryError(reason, outcome=DeliveryOutcome.PERMANENT)
 
 
@@ -199,6 +223,23 @@ class _Pass:
         report.errors.append(f"{hook.name}: {exc}")
         log.warning("delivery %s to %s failed: %s", row.msg_id, hook.name, exc)
 
+    async def deliver(self, client: httpx.AsyncClient, hook: WebhookConfig, rows: list[Delivery]) -> None:
+        """One endpoint's due rows in order, each outcome written before the next row."""
+        for row in rows:
+            if hook.name in self.resting:
+                outbox.defer(self.db, row.id, self.resting[hook.name])
+                self.report.retrying += 1
+                continue
+            if not outbox.claim(self.db, row.id, self.now(), LEASE_SECONDS):
+                continue
+            try:
+                await send(client, hook, row.msg_id, row.payload, self.now())
+            except DeliveryError as exc:
+                self.failed(row, hook, exc)
+                continue
+            outbox.mark_sent(self.db, row.id, self.now())
+            self.report.sent += 1
+
 
 async def deliver_due(
     db: Database,
@@ -216,25 +257,15 @@ async def deliver_due(
     """
     run = _Pass(db, now)
     hooks = {w.name: w for w in settings.webhooks}
+    queues: dict[str, list[Delivery]] = {}
     for row in outbox.due_deliveries(db, now(), limit):
-        hook = hooks.get(row.webhook)
-        if hook is None:
+        if row.webhook in hooks:
+            queues.setdefault(row.webhook, []).append(row)
+        else:
             outbox.mark_failed(db, row.id, f"webhook {row.webhook!r} is no longer configured")
             run.report.failed += 1
-            continue
-        if hook.name in run.resting:
-            outbox.defer(db, row.id, run.resting[hook.name])
-            run.report.retrying += 1
-            continue
-        if not outbox.claim(db, row.id, now(), LEASE_SECONDS):
-            continue
-        try:
-            await send(client, hook, row.msg_id, row.payload, now())
-        except DeliveryError as exc:
-            run.failed(row, hook, exc)
-            continue
-        outbox.mark_sent(db, row.id, now())
-        run.report.sent += 1
+    # One task per endpoint: a slow or dead receiver holds up only its own queue.
+    await asyncio.gather(*(run.deliver(client, hooks[name], rows) for name, rows in queues.items()))
     return run.report
 
 
@@ -265,5 +296,8 @@ async def deliver_with_grace(
         await sleep(max(0.0, (when - now()).total_seconds()) + 0.01)
 
 
-def make_client() -> httpx.AsyncClient:
-    return httpx.AsyncClient(follow_redirects=False)
+def make_client(*, allow_private_networks: bool = False) -> httpx.AsyncClient:
+    """The webhook client: every connection through the same SSRF guard as page fetches (a
+    webhook URL in a shared config can point anywhere), redirects never followed."""
+    guard = FetchSettings(allow_private_networks=allow_private_networks)
+    return httpx.AsyncClient(transport=guarded_transport(guard), follow_redirects=False)

@@ -91,6 +91,7 @@ class FetchConfig:
 @dataclass(frozen=True)
 class AlertsConfig:
     grace: float = key(10.0, check=not_negative)  # seconds `monitor crawl` waits for due retries
+    allow_private_networks: bool = False  # webhooks to loopback/private addresses (SSRF guard)
 
 
 @dataclass(frozen=True)

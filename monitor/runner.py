@@ -99,7 +99,7 @@ async def run_crawl(
         bar.close()
     report = CrawlReport(list(reports))
     if settings.webhooks:
-        async with make_client() as client:
+        async with make_client(allow_private_networks=settings.alerts.allow_private_networks) as client:
             delivery = await deliver_with_grace(db, settings, client, utcnow, grace=settings.alerts.grace)
         report.alerts_sent = delivery.sent
     counts = outbox_counts(db)
@@ -164,7 +164,7 @@ async def send_test(settings: Settings, name: str) -> tuple[bool, str]:
             "diff": None,
         },
     }
-    async with make_client() as client:
+    async with make_client(allow_private_networks=settings.alerts.allow_private_networks) as client:
         try:
             await send(client, hook, "msg_test", payload, utcnow())
         except DeliveryError as exc:

@@ -185,7 +185,7 @@ class Daemon:
             loop.add_signal_handler(sig, self._request_stop, sig)
         async with (
             Fetcher(self.settings.fetch.client_settings(), replay=self.replay) as fetcher,
-            make_client() as client,
+            make_client(allow_private_networks=self.settings.alerts.allow_private_networks) as client,
         ):
             self.fetcher, self.client = fetcher, client
             self.schedule()

@@ -121,6 +121,19 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+def guarded_transport(settings: FetchSettings, resolver: Resolver | None = None) -> httpx.AsyncHTTPTransport:
+    """An httpx transport whose every connection goes through the SSRF guard (also for webhooks)."""
+    transport = httpx.AsyncHTTPTransport()
+    transport._pool = httpcore.AsyncConnectionPool(  # a guarded network backend, same defaults
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=settings.max_connections,
+        max_keepalive_connections=settings.max_connections,
+        keepalive_expiry=5.0,
+        network_backend=GuardedBackend(settings, resolver),
+    )
+    return transport
+
+
 def _is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host.strip("[]"))
@@ -193,6 +206,20 @@ class _Decoder:
             if not buf:
                 return b"".join(parts)
 
+    def finish(self) -> None:
+        """Refuse a compressed stream that stopped before its end (a cut-short body would
+        otherwise decode to a truncated page that passes every other check)."""
+        if self.coding in ("gzip", "x-gzip", "deflate"):
+            done = self._z.eof
+        elif self.coding == "br":
+            done = self._br.is_finished()
+        else:
+            return
+        if not done:
+            raise FetchError(
+                f"{self.coding} body ends before its stream does", url=self.url, kind=K.INCOMPLETE
+            )
+
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
     """Seconds to wait from a Retry-After header (seconds or HTTP date); None when unusable."""
@@ -249,14 +276,7 @@ class Fetcher:
         self.settings = s = settings or FetchSettings()
         self._sleep, self._clock = sleep, clock
         self._record, self._replay = record, replay
-        transport = httpx.AsyncHTTPTransport()
-        transport._pool = httpcore.AsyncConnectionPool(  # a guarded network backend, same defaults
-            ssl_context=httpx.create_ssl_context(),
-            max_connections=s.max_connections,
-            max_keepalive_connections=s.max_connections,
-            keepalive_expiry=5.0,
-            network_backend=GuardedBackend(s, resolver),
-        )
+        transport = guarded_transport(s, resolver)
         self._client = httpx.AsyncClient(
             transport=transport,
             headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate, br"},
@@ -413,6 +433,7 @@ class Fetcher:
             if truncate and exc.kind is K.TOO_LARGE:
                 return b"".join(parts)[:max_bytes]
             raise
+        decoder.finish()
         return b"".join(parts)
 
     async def _check_robots(self, url: str) -> None:

@@ -65,6 +65,7 @@ recheck_after = 0
 
 [alerts]
 grace = 3
+allow_private_networks = true
 
 [[sources]]
 name = "gbsinmungo"

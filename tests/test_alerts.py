@@ -50,6 +50,8 @@ def settings_for(url: str, fmt: str = "json", extra: str = ""):
     return parse_settings(
         textwrap.dedent(
             f"""
+            [alerts]
+            allow_private_networks = true
             [[topics]]
             name = "ai-center"
             any = ["국가 AI 컴퓨팅센터"]
@@ -80,7 +82,7 @@ def store(db, settings, n: int, clock: Clock, body_extra: str = ""):
 
 
 async def deliver(db, settings, clock):
-    async with make_client() as client:
+    async with make_client(allow_private_networks=True) as client:
         return await deliver_due(db, settings, client, clock)
 
 
@@ -133,7 +135,7 @@ def test_500_then_200_within_the_crawl_grace(tmp_path, receiver):
     receiver.script = [500]
 
     async def go():
-        async with make_client() as client:
+        async with make_client(allow_private_networks=True) as client:
             return await deliver_with_grace(db, settings, client, lambda: datetime.now(UTC), grace=8)
 
     rep = asyncio.run(go())
@@ -272,7 +274,7 @@ def test_kill_9_between_write_and_delivery_still_delivers_once(tmp_path, receive
     db_path = tmp_path / "k.db"
     cfg = tmp_path / "k.toml"
     cfg.write_text(
-        f'[storage]\npath = "{db_path}"\n[[topics]]\nname = "ai-center"\nany = ["국가 AI 컴퓨팅센터"]\n'
+        f'[storage]\npath = "{db_path}"\n[alerts]\nallow_private_networks = true\n[[topics]]\nname = "ai-center"\nany = ["국가 AI 컴퓨팅센터"]\n'
         f'[[webhooks]]\nname = "hook"\nurl = "{receiver.url}"\nformat = "json"\nsecret = "{SECRET}"\n',
         "utf-8",
     )
