@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 RETRY_SCHEDULE = (0, 5, 300, 1800, 7200, 18000, 36000, 36000)
 LEASE_SECONDS = 60
 SNIPPET_CHARS = 280
+DIFF_CHARS = 20_000  # of a diff, in one alert
 ERROR_PREFIX_BYTES = 2048  # of a failed delivery's answer, kept as its reason
 
 
@@ -59,8 +60,15 @@ def article_payload_data(item: ArticleInput, result: SaveResult, topic: str) -> 
         "story": {"id": result.story_id, "new": result.new_story},
         "topic": topic,
         "matches": {"terms": list(match.terms), "snippets": dict(match.snippets)},
-        "diff": result.diff,
+        "diff": _capped_diff(result.diff),
     }
+
+
+def _capped_diff(diff: str | None) -> str | None:
+    """A diff of two huge versions stays a readable size in an alert (the store keeps it whole)."""
+    if diff is None or len(diff) <= DIFF_CHARS:
+        return diff
+    return diff[:DIFF_CHARS] + f"\n… ({len(diff) - DIFF_CHARS} more characters of diff not shown)"
 
 
 def _hooks_for(settings: Settings, topic: str, disabled: frozenset[str]) -> list[WebhookConfig]:

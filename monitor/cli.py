@@ -181,10 +181,18 @@ def cmd_alerts(args) -> int:
     if args.action == "retry":
         if args.id is None:
             raise ConfigError("monitor alerts retry ID: give the delivery id (see `monitor alerts`)")
-        if not retry_delivery(_db(args, write=True), args.id, utcnow()):
+        settings = _settings(args)
+        if args.webhook_name:
+            settings.webhook(args.webhook_name)  # a configured name, or a clear error
+        outcome = retry_delivery(_db(args, write=True), args.id, utcnow(), webhook=args.webhook_name or None)
+        if outcome == "missing":
             print(f"no delivery with id {args.id}", file=sys.stderr)
             return 1
-        print(f"delivery {args.id} queued again")
+        if outcome == "already_sent":
+            print(f"delivery {args.id} was sent already; nothing to do", file=sys.stderr)
+            return 1
+        target = f" for webhook {args.webhook_name}" if args.webhook_name else ""
+        print(f"delivery {args.id} queued again{target} (same webhook-id)")
         return 0
     if args.action == "test":
         from .runner import send_test
@@ -201,6 +209,14 @@ def cmd_alerts(args) -> int:
     _print_rows(
         rows, args.json, ["id", "event", "webhook", "status", "attempts", "last_error", "article_url"]
     )
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from storage.db import backup_db
+
+    size = backup_db(_db(args), args.path)
+    print(f"wrote {args.path} ({size / 1e6:.1f} MB)")
     return 0
 
 
@@ -277,8 +293,20 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("alerts", parents=[common], help="alert deliveries: list, retry ID, test WEBHOOK")
     s.add_argument("action", nargs="?", choices=("list", "retry", "test"), default="list")
     s.add_argument("target", nargs="?")
+    s.add_argument(
+        "--webhook",
+        dest="webhook_name",
+        metavar="NAME",
+        help="retry: send to this configured webhook instead (e.g. after renaming it)",
+    )
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_alerts)
+
+    s = sub.add_parser(
+        "backup", parents=[common], help="a consistent copy of the database, safe while running"
+    )
+    s.add_argument("path", metavar="PATH", help="the new file to write")
+    s.set_defaults(func=cmd_backup)
 
     s = sub.add_parser(
         "config", parents=[common], help="show the effective configuration or write a starter file"

@@ -57,6 +57,8 @@ class CrawlTally:
     dated: list[bool] = field(default_factory=list)
     new_links: int = 0
     sample_page: str | None = None
+    errors: int = 0  # pages or links that failed while the source itself was crawled
+    first_error: str | None = None
 
     def add(self, article: Article, quality: Quality) -> None:
         if article.body:
@@ -114,6 +116,12 @@ def after_success(
         changes["dated_share"] = _running_mean(state.dated_share, tally.dated)
     if tally.new_links or state.last_new_link_at is None:
         changes["last_new_link_at"] = now
+    if tally.errors:  # the crawl ran, but `monitor status` shows what went wrong inside it
+        changes.update(
+            last_error=f"{tally.errors} page(s) failed, e.g. {tally.first_error}"[:500],
+            last_error_kind="pages",
+            last_error_at=now,
+        )
     health, reason = "ok", None
     if quality_failures >= DEGRADED_AFTER:
         last = tally.poor_reasons[-1] if tally.poor_reasons else "poor extraction"

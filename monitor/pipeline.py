@@ -77,15 +77,25 @@ def log_report(rep: SourceReport) -> None:
     )
 
 
-async def discover(source: SourceConfig, fetcher: Fetcher, settings: Settings) -> dict[str, DiscoveredLink]:
-    """Candidate links of one source by lookup key, first mention kept (raises when the source fails)."""
-    links = await SOURCE_KINDS[source.kind].discover(source, fetcher, settings)
-    unique: dict[str, DiscoveredLink] = {}
-    for link in links:
-        unique.setdefault(link_key(link.url), link)
-        if len(unique) >= source.max_links:
+@dataclass
+class Discovered:
+    links: dict[str, DiscoveredLink]  # by lookup key, first mention kept
+    malformed: list[tuple[str, str]]  # (link as written, why it cannot be fetched)
+
+
+async def discover(source: SourceConfig, fetcher: Fetcher, settings: Settings) -> Discovered:
+    """Candidate links of one source (raises when the source itself fails, never for one link)."""
+    found = Discovered({}, [])
+    for link in await SOURCE_KINDS[source.kind].discover(source, fetcher, settings):
+        try:
+            key = link_key(link.url)
+        except ValueError as exc:  # a port of 99999, an unclosed [IPv6 bracket ...
+            found.malformed.append((link.url, f"malformed link: {exc}"))
+            continue
+        found.links.setdefault(key, link)
+        if len(found.links) >= source.max_links:
             break
-    return unique
+    return found
 
 
 class SourceCrawl:
@@ -116,6 +126,8 @@ class SourceCrawl:
 
     def record_error(self, url: str, exc: Exception, kind: str, status: int | None = None) -> None:
         self.report.errors += 1
+        self.tally.errors += 1
+        self.tally.first_error = self.tally.first_error or f"{url}: {exc}"
         if len(self.report.error_samples) < MAX_ERROR_SAMPLES:
             self.report.error_samples.append(f"{url}: {exc}")
         try:
@@ -238,9 +250,12 @@ async def crawl_source(
     run = SourceCrawl(source, settings, fetcher, db, now, samples_dir)
     started = now()
     try:
-        links = await discover(source, fetcher, settings)
+        found = await discover(source, fetcher, settings)
     except (MonitorError, OSError) as exc:
         return finish_failed(db, source, run.report, exc, started, now)
+    for url, reason in found.malformed:
+        run.record_error(url[:500], ExtractionError(reason), "malformed_link")
+    links = found.links
     run.report.links_found = len(links)
     known = known_urls(db, list(links))
     sem = asyncio.Semaphore(LINK_CONCURRENCY)

@@ -27,6 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from scrapers.cassette import Cassette
 from scrapers.fetch import Fetcher
+from storage.db import file_identity
 from storage.sources import get_source, set_next_due
 from storage.story_index import warm_dedup_index
 
@@ -56,8 +57,14 @@ class DaemonLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise MonitorError(
+                f"cannot create the daemon's lock file {self.path}: {exc.strerror or exc} "
+                "(the service needs write access to the database and its folder)"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -83,6 +90,12 @@ class Daemon:
         self.replay = replay
         self.delivery_every = tick or DELIVERY_EVERY
         self.db = open_store(settings)
+        # The files the daemon writes: if either is deleted or replaced under it, its writes
+        # would go to an unlinked inode and vanish at the next restart (and every article be
+        # alerted again under new ids). It stops instead.
+        self.db_path = Path(settings.storage.path)
+        self.files = {self.db_path: file_identity(self.db_path)}
+        self.exit_code = 0
         # A long-running process: pay for reading the dedup index once, not per early lookup.
         warm_dedup_index(self.db)
         self.stop = asyncio.Event()
@@ -95,7 +108,7 @@ class Daemon:
         return max(120.0, min(source.interval * 2, 3600.0))
 
     async def crawl_job(self, source: SourceConfig) -> None:
-        if self.stop.is_set():
+        if self.stop.is_set() or not self.files_intact():
             return
         until = backing_off(get_source(self.db, source.name), utcnow())
         if until is not None:
@@ -128,8 +141,25 @@ class Daemon:
             # `monitor status` shows when the scheduler will really run it next (jitter included).
             set_next_due(self.db, source.name, job.next_run_time)
 
+    def files_intact(self) -> bool:
+        """Whether the database (and its WAL, once seen) is still the file this process opened."""
+        wal = Path(f"{self.db_path}-wal")
+        if wal not in self.files and (seen := file_identity(wal)) is not None:
+            self.files[wal] = seen
+        for path, identity in self.files.items():
+            if file_identity(path) != identity:
+                log.error(
+                    "database file %s was deleted or replaced while the daemon ran: stopping rather than "
+                    "writing into a file that is no longer there (restore it, or start again to begin anew)",
+                    path,
+                )
+                self.exit_code = 1
+                self.stop.set()
+                return False
+        return True
+
     async def delivery_job(self) -> None:
-        if self.stop.is_set() or not self.settings.webhooks:
+        if self.stop.is_set() or not self.files_intact() or not self.settings.webhooks:
             return
         try:
             rep = await deliver_due(self.db, self.settings, self.client, utcnow)
@@ -205,7 +235,7 @@ class Daemon:
                 await asyncio.wait(pending, timeout=5)
         self.db.conn.close()
         log.info("monitor stopped")
-        return 0
+        return self.exit_code
 
     def _request_stop(self, sig: signal.Signals) -> None:
         if not self.stop.is_set():
@@ -217,7 +247,7 @@ def run_daemon(settings: Settings, *, replay: Cassette | None = None, tick: floa
     lock = DaemonLock(settings.storage.path)
     try:
         lock.acquire()
-    except AlreadyRunning as exc:
+    except MonitorError as exc:
         log.error("%s", exc)
         print(f"monitor: {exc}", flush=True)
         return 1

@@ -40,8 +40,23 @@ class Cassette:
                 kind=FetchErrorKind(entry.get("kind", "error")),
                 status=entry.get("status"),
             )
-        body = (self.path / entry["file"]).read_bytes() if entry.get("file") else b""
+        body = self._body(entry["file"], url) if entry.get("file") else b""
         return Fetched(entry["final_url"], entry["status"], dict(entry["headers"]), body)
+
+    def _body(self, name: str, url: str) -> bytes:
+        """A body file of this cassette; an entry naming a path outside its folder is refused."""
+        folder = self.path.resolve()
+        path = (folder / name).resolve()
+        if not path.is_relative_to(folder) or path == folder:
+            raise FetchError(
+                f"cassette entry file {name!r} is outside {folder}", url=url, kind=FetchErrorKind.REPLAY
+            )
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise FetchError(
+                f"cassette body {name!r}: {exc.strerror or exc}", url=url, kind=FetchErrorKind.REPLAY
+            ) from exc
 
     def put(self, url: str, fetched: Fetched) -> None:
         self.path.mkdir(parents=True, exist_ok=True)

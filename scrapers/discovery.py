@@ -52,6 +52,28 @@ def strip_doctype(data: bytes) -> bytes:
     return _ENTITY_DECL.sub(b"", data)
 
 
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _safe_char_refs(text: str) -> str:
+    """Character references to surrogates or past U+10FFFF become U+FFFD: feedparser would
+    otherwise raise on one such title and lose the whole feed."""
+
+    def repl(m: re.Match[str]) -> str:
+        value = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        return "&#xFFFD;" if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF else m.group(0)
+
+    return _CHAR_REF.sub(repl, text)
+
+
+def _join(base_url: str, href: str) -> str:
+    """The absolute link; a malformed one is kept as written, to be reported with its reason."""
+    try:
+        return urljoin(base_url, href.strip())
+    except ValueError:
+        return href.strip()
+
+
 def _dt(struct) -> datetime | None:
     if not struct:
         return None
@@ -67,6 +89,7 @@ def parse_feed(data: bytes, base_url: str, *, content_type: str | None = None) -
 
     safe = strip_doctype(data)
     text, _ = decode_bytes(safe, content_type)
+    text = _safe_char_refs(text)
     # Re-encode as UTF-8 with the declaration rewritten, so feedparser cannot mis-decode EUC-KR.
     body = re.sub(r"^\s*<\?xml[^>]*\?>", '<?xml version="1.0" encoding="utf-8"?>', text, count=1).encode(
         "utf-8"
@@ -85,7 +108,7 @@ def parse_feed(data: bytes, base_url: str, *, content_type: str | None = None) -
             continue
         published = _dt(entry.get("published_parsed") or entry.get("updated_parsed"))
         title = html_lib.unescape(entry.get("title") or "").strip() or None
-        links.append(DiscoveredLink(url=urljoin(base_url, href.strip()), title=title, published=published))
+        links.append(DiscoveredLink(url=_join(base_url, href), title=title, published=published))
     return _newest_first(links)
 
 
@@ -119,7 +142,7 @@ def parse_sitemap(
         loc = _TAG["loc"].search(inner)
         if not loc:
             continue
-        url = urljoin(base_url, _cdata(loc.group(1)))
+        url = _join(base_url, _cdata(loc.group(1)))
         if kind == b"sitemap":
             children.append(url)
             continue
@@ -161,10 +184,14 @@ def parse_listing(
             href = inner.attributes.get("href") if inner is not None else None
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
-        url = urljoin(base_url, href.strip()).split("#")[0]
-        if urlsplit(url).scheme not in ("http", "https"):
+        try:
+            url = urljoin(base_url, href.strip()).split("#")[0]
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or parts.port == 0:
+                continue
+        except ValueError:  # a malformed href among a page's links is not an article link
             continue
-        if not link_selector and (urlsplit(url).hostname != base_host or not looks_like_article(url)):
+        if not link_selector and (parts.hostname != base_host or not looks_like_article(url)):
             continue
         title = node_text(a) or None
         if url not in seen or (title and not seen[url].title):

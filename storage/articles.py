@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -14,11 +15,13 @@ from .db import write_transaction
 from .dedup import body_hash, detect_change, signature
 from .fetch_log import log_fetch
 from .models import (
+    SNIPPET_CAP,
     AlertFacts,
     ArticleInput,
     MatchRecord,
     OutboxRow,
     SaveResult,
+    capped_article,
     to_db_time,
 )
 from .outbox import alert_facts, enqueue
@@ -66,6 +69,17 @@ def _story_topics(db: sqlite_utils.Database, story_id: int, exclude_article: int
     return {r[0] for r in rows}
 
 
+def _capped(item: ArticleInput) -> ArticleInput:
+    article = capped_article(item.article)
+    matches = tuple(
+        dataclasses.replace(m, snippets={t: v[:SNIPPET_CAP] for t, v in m.snippets.items()})
+        for m in item.matches
+    )
+    if article is item.article and matches == item.matches:
+        return item
+    return dataclasses.replace(item, article=article, matches=matches)
+
+
 def save_article(
     db: sqlite_utils.Database,
     item: ArticleInput,
@@ -74,7 +88,11 @@ def save_article(
     keep_unmatched: bool = False,
     plan: AlertPlanner | None = None,
 ) -> SaveResult:
-    """Store one extracted article in one BEGIN IMMEDIATE transaction, with its planned alerts."""
+    """Store one extracted article in one BEGIN IMMEDIATE transaction, with its planned alerts.
+
+    Fields longer than their cap (`models.FIELD_CAPS`) are cut before anything is stored or planned.
+    """
+    item = _capped(item)
     bhash = body_hash(item.article.body)
     urls = item.urls
     stamp = to_db_time(now)

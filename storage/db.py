@@ -9,6 +9,7 @@ inside one, only plain SQL is used (sqlite-utils' write helpers commit on their 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -218,12 +219,18 @@ def schema_version(db: sqlite_utils.Database) -> int:
 
 
 def migrate(db: sqlite_utils.Database) -> int:
-    """Bring an older file up to SCHEMA_VERSION in place, one version per transaction."""
+    """Bring an older file up to SCHEMA_VERSION in place, one version per transaction.
+
+    The version is read again inside each BEGIN IMMEDIATE: two processes opening a new file at
+    once take turns, and the second finds the work done instead of creating tables twice.
+    """
     current = schema_version(db)
     if current > SCHEMA_VERSION:
         raise StorageError(f"database schema {current} is newer than this program ({SCHEMA_VERSION})")
     for version in range(current + 1, SCHEMA_VERSION + 1):
         with write_transaction(db):
+            if schema_version(db) >= version:
+                continue
             for statement in MIGRATIONS[version]:
                 if callable(statement):
                     statement(db)
@@ -231,6 +238,34 @@ def migrate(db: sqlite_utils.Database) -> int:
                     db.execute(statement)
             db.execute(f"PRAGMA user_version = {version}")
     return SCHEMA_VERSION
+
+
+FileIdentity = tuple[int, int]  # (device, inode)
+
+
+def file_identity(path: str | Path) -> FileIdentity | None:
+    """Which file is at `path` now (None when there is none)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def backup_db(db: sqlite_utils.Database, target: str | Path) -> int:
+    """A consistent copy through SQLite's online backup (safe while a daemon writes); its size."""
+    target = Path(target)
+    if target.exists():
+        raise StorageError(f"{target} exists; choose a new file for the backup")
+    try:
+        dest = sqlite3.connect(str(target))
+        with dest:
+            db.conn.backup(dest)
+        dest.close()
+    except sqlite3.Error as exc:
+        target.unlink(missing_ok=True)
+        raise StorageError(f"backup to {target} failed: {exc}") from exc
+    return target.stat().st_size
 
 
 @contextmanager

@@ -7,11 +7,35 @@ sees a row dict or a time string. Times go in as aware `datetime`s and are store
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
 from scrapers.models import Article
+
+# The longest value stored for each article field, in characters. A hostile page (a 1 MB
+# <title>) is cut here, once, so every reader and alert format sees bounded values.
+FIELD_CAPS = {
+    "title": 500,
+    "subtitle": 1000,
+    "byline": 200,
+    "site_name": 200,
+    "canonical_url": 2000,
+    "body": 500_000,
+}
+SNIPPET_CAP = 300  # each matched snippet
+
+
+def capped_article(article: Article) -> Article:
+    """The article with every field within FIELD_CAPS (unchanged when it already is)."""
+    changes = {
+        name: value[:cap]
+        for name, cap in FIELD_CAPS.items()
+        if isinstance(value := getattr(article, name, None), str) and len(value) > cap
+    }
+    return dataclasses.replace(article, **changes) if changes else article
+
 
 SaveStatus = Literal["new", "alias", "changed", "unchanged", "seen"]
 OutboxStatus = Literal["pending", "sent", "failed"]

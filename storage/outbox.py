@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from typing import Literal
 
 import sqlite_utils
 
@@ -156,18 +157,27 @@ def disabled_webhooks(db: sqlite_utils.Database) -> dict[str, str]:
     }
 
 
-def retry_delivery(db: sqlite_utils.Database, delivery_id: int, now: datetime) -> bool:
-    """Put a failed delivery back in the queue (same webhook-id); False when there is no such row."""
+RetryOutcome = Literal["queued", "missing", "already_sent"]
+
+
+def retry_delivery(
+    db: sqlite_utils.Database, delivery_id: int, now: datetime, *, webhook: str | None = None
+) -> RetryOutcome:
+    """Put a delivery back in the queue under the same webhook-id, optionally for another
+    webhook (one renamed in the config). A sent delivery stays sent."""
     with write_transaction(db):
         row = db.execute("SELECT webhook, status FROM outbox WHERE id = ?", (delivery_id,)).fetchone()
         if row is None:
-            return False
-        db.execute("DELETE FROM webhook_state WHERE name = ?", (row[0],))
+            return "missing"
+        if row[1] == "sent":
+            return "already_sent"
+        target = webhook or row[0]
+        db.execute("DELETE FROM webhook_state WHERE name = ?", (target,))
         db.execute(
-            "UPDATE outbox SET status = 'pending', next_attempt_at = ?, attempts = 0 WHERE id = ? AND status != 'sent'",
-            (to_db_time(now), delivery_id),
+            "UPDATE outbox SET status = 'pending', next_attempt_at = ?, attempts = 0, webhook = ? WHERE id = ?",
+            (to_db_time(now), target, delivery_id),
         )
-    return True
+    return "queued"
 
 
 def list_deliveries(db: sqlite_utils.Database, limit: int = 200) -> list[Delivery]:

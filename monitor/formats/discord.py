@@ -14,14 +14,16 @@ class Discord(AlertFormat):
         data = payload["data"]
         art = data["article"]
         msg = {
-            "content": f"**{event_label(payload['type'])}** ({data['topic']})",
+            # Discord's limits: content 2,000, embed title 256, description 4,096, footer 2,048,
+            # 6,000 for the whole embed.
+            "content": f"**{event_label(payload['type'])}** ({data['topic']})"[:2000],
             "allowed_mentions": {"parse": []},
             "embeds": [
                 {
                     "title": (art["title"] or art["url"])[:256],
                     "url": art["url"],
                     "description": snippet(data)[:4000],
-                    "footer": {"text": f"{art['outlet']} {art['published'] or ''}".strip()[:2048]},
+                    "footer": {"text": f"{art['outlet']} {art['published'] or ''}".strip()[:1000]},
                 }
             ],
         }
