@@ -112,8 +112,12 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--db", default="/tmp/bench-dedup.db")
     ap.add_argument("--probe", type=int, default=1000, help="fresh inserts timed at each size")
-    ap.add_argument("--keep", action="store_true", help="reuse the database at --db, filling only what is missing")
-    ap.add_argument("--cache-mb", type=int, default=1024, help="[storage] cache_mb: ~0.75 MB per 1,000 articles")
+    ap.add_argument(
+        "--keep", action="store_true", help="reuse the database at --db, filling only what is missing"
+    )
+    ap.add_argument(
+        "--cache-mb", type=int, default=1024, help="[storage] cache_mb: ~0.75 MB per 1,000 articles"
+    )
     a = ap.parse_args()
     quality()
     if not a.keep:

@@ -98,7 +98,8 @@ def extract_article(
     """Turn one news page into an Article.
 
     `html` may be bytes (decoded with BOM, `content_type` charset, <meta> charset,
-    then detection) or text. `profile` forces a registered profile by name.
+    then detection) or text. `profile` forces a registered profile by name, or "generic"
+    for the generic extractor with no profile detection.
     Raises ExtractionError for pages that cannot be parsed safely (absurd nesting).
     """
     if isinstance(html, bytes | bytearray):
@@ -117,7 +118,9 @@ def extract_article(
     korean = _is_korean(lang, text)
 
     chosen: Profile | None
-    if profile:
+    if profile == "generic":
+        chosen = None  # the generic extractor alone, as a page of an unknown CMS gets it
+    elif profile:
         if profile not in REGISTRY:
             raise ExtractionError(
                 f"unknown extraction profile {profile!r}; known: {', '.join(sorted(REGISTRY))}"

@@ -108,7 +108,9 @@ _JUNK_TOKEN_SET = frozenset(_JUNK_TOKENS)
 _KEEP = re.compile(r"article|story|content|entry|post-body|news_body|view_cont|text|main|body")
 # Boxes are blocks: a class on a link, image or inline run inside the text names styling, and
 # skipping them halves the nodes tested.
-_NEVER_JUNK = frozenset({"body", "html", "article", "main", "a", "img", "span", "em", "strong", "b", "i", "picture", "source"})
+_NEVER_JUNK = frozenset(
+    {"body", "html", "article", "main", "a", "img", "span", "em", "strong", "b", "i", "picture", "source"}
+)
 _PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote", "li", "h2", "h3", "h4", "dd"})
 _CONTAINER_TAGS = frozenset({"div", "article", "section", "td", "main", "body", "span", "font"})
 _CAPTIONS = "figcaption, .caption, .img_desc, .photo_caption, .wp-caption-text, [class*=caption]"
