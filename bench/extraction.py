@@ -236,15 +236,13 @@ def bench_corpus(name: str, pages: list[Page], a: argparse.Namespace, cache: dic
                     _row(name, label, sub, [r["outputs"][k] for k in idx], [r["ms"][k] for k in idx])
                     | {"corpus": label_corpus}
                 )
-    worst = []
-    if a.worst:
-        ours = results["ours"]["outputs"]
-        scored = [
-            (shingle_prf(p.body, o[0])[2] if name == "korean-news" else page_f1(p.body, o[0]), p)
-            for p, o in zip(pages, ours, strict=True)
-        ]
-        worst = [(f, p.id, p.url) for f, p in sorted(scored, key=lambda x: x[0])[: a.worst]]
-    return rows, {"worst": worst}
+    ours = results["ours"]["outputs"]
+    scored = [
+        (shingle_prf(p.body, o[0])[2] if name == "korean-news" else page_f1(p.body, o[0]), p)
+        for p, o in zip(pages, ours, strict=True)
+    ]
+    worst = [(f, p.id, p.url) for f, p in sorted(scored, key=lambda x: x[0])[: a.worst]]
+    return rows, {"worst": worst, "page_f1": {p.id: f for f, p in scored}}
 
 
 def _fmt(v: object, spec: str) -> str:
@@ -293,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fresh-anchors", action="store_true", help="re-run anchors instead of the cache")
     ap.add_argument("--worst", type=int, default=0, help="list the N lowest-F1 pages of ours per corpus")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--save", metavar="LABEL", help="keep ours' per-page F1 in bench/.cache/LABEL.json")
+    ap.add_argument("--compare", metavar="LABEL", help="list the pages that moved most since --save LABEL")
     a = ap.parse_args(argv)
     cache = json.loads(CACHE.read_text("utf-8")) if CACHE.exists() else {}
     rows, notes = [], {}
@@ -321,6 +321,21 @@ def main(argv: list[str] | None = None) -> int:
     for name, note in notes.items():
         for f, pid, url in note["worst"]:
             print(f"  worst {name} {pid} F1 {f:.3f} {url or ''}")
+    per_page = {name: note["page_f1"] for name, note in notes.items()}
+    if a.save:
+        (CACHE.parent / f"{a.save}.json").write_text(json.dumps(per_page), "utf-8")
+    if a.compare:
+        before = json.loads((CACHE.parent / f"{a.compare}.json").read_text("utf-8"))
+        moves = [
+            (f - before[c][pid], c, pid, before[c][pid], f)
+            for c, pages in per_page.items()
+            if c in before
+            for pid, f in pages.items()
+            if pid in before[c] and abs(f - before[c][pid]) > 0.02
+        ]
+        for d, c, pid, f0, f1 in sorted(moves)[:15] + sorted(moves)[-8:]:
+            print(f"  moved {d:+.3f} {c} {pid} {f0:.3f} -> {f1:.3f}")
+        print(f"  {sum(1 for m in moves if m[0] < 0)} pages down, {sum(1 for m in moves if m[0] > 0)} up")
     return 0
 
 
