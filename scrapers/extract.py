@@ -20,7 +20,6 @@ from .html import clean_text, node_text, parse_html, utf8
 from .meta import (
     bylines_in,
     canonical_url,
-    generic_title,
     labeled_published,
     meta_content,
     meta_index,
@@ -30,6 +29,7 @@ from .meta import (
 )
 from .models import Article
 from .profiles import REGISTRY, Profile, detect_profile
+from .titles import choose_title
 
 _HANGUL = re.compile(r"[가-힣]")
 _BYLINE_NODES = '[class*="byline"], [class*="writer"], [class*="reporter"], [class*="author"], [rel="author"]'
@@ -133,7 +133,7 @@ def extract_article(
         )
 
     if chosen is not None:
-        title = chosen.find_title(tree) or generic_title(tree, site, metas)
+        title = chosen.find_title(tree) or choose_title(tree, site, metas)[0]
         byline = chosen.find_byline(tree) or _generic_byline(tree, korean, metas)
         published = chosen.find_published(tree, text, metas)
         subtitle = chosen.find_subtitle(tree)
@@ -145,7 +145,7 @@ def extract_article(
             paras, raw = result.paragraphs, result.raw
             extractor = f"generic(fallback:{chosen.name})"
     else:
-        title = generic_title(tree, site, metas)
+        title = choose_title(tree, site, metas)[0]
         byline = _generic_byline(tree, korean, metas)
         # Korean pages: the printed 입력 time is the first publication; meta tags often carry edits.
         if korean:
