@@ -18,6 +18,7 @@ from .errors import ExtractionError
 from .generic import extract_generic
 from .html import clean_text, node_text, parse_html, utf8
 from .meta import (
+    byline_beside_date,
     bylines_in,
     canonical_url,
     labeled_published,
@@ -195,7 +196,7 @@ def extract_article(
         m = _LEDE_BYLINE.match(paras[0]) if paras and byline is None else None
         if m:
             byline = f"{m.group(1)} {m.group(2)}"
-        byline = byline or agency_credit(raw)
+        byline = byline or byline_beside_date(text) or agency_credit(raw)
 
     if paras and title and " ".join(paras[0].split()) == " ".join(title.split()):
         paras = paras[1:]  # the headline repeated at the top of the container
