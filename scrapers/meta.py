@@ -83,7 +83,11 @@ def parse_date(text: str | None) -> datetime | None:
 
 def labeled_published(html: str) -> datetime | None:
     """The first 'input/registered/approved' time printed on the page, else one beside the byline."""
-    for pattern in (PUBLISHED_LABELED, BYLINE_DATE):
+    # The byline pattern needs a Korean credit word: a substring test skips its scan elsewhere.
+    patterns = (
+        (PUBLISHED_LABELED, BYLINE_DATE) if ("기자" in html or "특파원" in html) else (PUBLISHED_LABELED,)
+    )
+    for pattern in patterns:
         for m in pattern.finditer(html):
             dt = _to_datetime(m)
             if dt:
