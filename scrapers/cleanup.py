@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .meta import bylines_in
+from .meta import BYLINE_DATE, bylines_in
 
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _NAME = r"[가-힣]{2,4}"
@@ -76,7 +76,7 @@ def _may_be_copyright(text: str) -> bool:
 
 
 def is_boilerplate_paragraph(text: str) -> bool:
-    if len(text) <= 100 and DATELINE.match(text):
+    if len(text) <= 100 and (DATELINE.match(text) or BYLINE_DATE.match(text)):
         return True
     if len(text) <= 200 and _may_be_copyright(text) and COPYRIGHT.search(text):
         return True

@@ -18,9 +18,9 @@ from .errors import ExtractionError
 from .generic import extract_generic
 from .html import clean_text, node_text, parse_html, utf8
 from .meta import (
+    byline_beside_date,
     bylines_in,
     canonical_url,
-    generic_title,
     labeled_published,
     meta_content,
     meta_index,
@@ -28,8 +28,10 @@ from .meta import (
     normalize_byline,
     site_name,
 )
-from .models import Article
+from .models import Article, Hints
+from .payload import payload_paragraphs
 from .profiles import REGISTRY, Profile, detect_profile
+from .titles import choose_title
 
 _HANGUL = re.compile(r"[가-힣]")
 _BYLINE_NODES = '[class*="byline"], [class*="writer"], [class*="reporter"], [class*="author"], [rel="author"]'
@@ -88,17 +90,35 @@ def _resolve(href: str | None, url: str | None) -> str | None:
     return urljoin(url, href) if url else href
 
 
+def _confidence(extractor: str, body: str, title_score: float, density: float, assembled: int) -> float:
+    """0-1 from the signals at hand; the source-health check compares it with the source's usual."""
+    if not body:
+        return 0.0
+    length = min(1.0, len(body) / 1200)  # a short body is more often a teaser or a fragment
+    if not extractor.startswith("generic"):
+        shape = 1.0  # a profile found its own container
+    elif "payload" in extractor:
+        shape = 0.6
+    else:
+        # A body that is a tiny share of the page, or stitched from many blocks, is less certain.
+        shape = 0.6 + 0.4 * min(1.0, density * 3) - (0.1 if assembled > 3 else 0.0)
+    return round(max(0.0, min(1.0, 0.45 * shape + 0.35 * length + 0.2 * title_score)), 3)
+
+
 def extract_article(
     html: str | bytes,
     url: str | None = None,
     *,
+    hints: Hints | None = None,
     content_type: str | None = None,
     profile: str | None = None,
 ) -> Article:
     """Turn one news page into an Article.
 
     `html` may be bytes (decoded with BOM, `content_type` charset, <meta> charset,
-    then detection) or text. `profile` forces a registered profile by name.
+    then detection) or text. `profile` forces a registered profile by name, or "generic"
+    for the generic extractor with no profile detection. `hints` (from a feed, sitemap or
+    listing) fill in a title, time or author the page lacks, or settle disagreeing candidates.
     Raises ExtractionError for pages that cannot be parsed safely (absurd nesting).
     """
     if isinstance(html, bytes | bytearray):
@@ -117,7 +137,9 @@ def extract_article(
     korean = _is_korean(lang, text)
 
     chosen: Profile | None
-    if profile:
+    if profile == "generic":
+        chosen = None  # the generic extractor alone, as a page of an unknown CMS gets it
+    elif profile:
         if profile not in REGISTRY:
             raise ExtractionError(
                 f"unknown extraction profile {profile!r}; known: {', '.join(sorted(REGISTRY))}"
@@ -129,8 +151,13 @@ def extract_article(
             tree, url, metas.get("generator", ""), scan_markers=lang[:2] not in _OTHER_LANGUAGES
         )
 
+    hint_title = hints.title if hints else None
+    density, assembled = 1.0, 1
     if chosen is not None:
-        title = chosen.find_title(tree) or generic_title(tree, site, metas)
+        title = chosen.find_title(tree)
+        title_score = 1.0
+        if not title:
+            title, title_score = choose_title(tree, site, metas, hint_title)
         byline = chosen.find_byline(tree) or _generic_byline(tree, korean, metas)
         published = chosen.find_published(tree, text, metas)
         subtitle = chosen.find_subtitle(tree)
@@ -140,9 +167,10 @@ def extract_article(
         if not paras:
             result = extract_generic(data, keep_captions=korean)
             paras, raw = result.paragraphs, result.raw
+            density, assembled = result.density, result.assembled
             extractor = f"generic(fallback:{chosen.name})"
     else:
-        title = generic_title(tree, site, metas)
+        title, title_score = choose_title(tree, site, metas, hint_title)
         byline = _generic_byline(tree, korean, metas)
         # Korean pages: the printed 입력 time is the first publication; meta tags often carry edits.
         if korean:
@@ -152,13 +180,23 @@ def extract_article(
         subtitle = None
         result = extract_generic(data, keep_captions=korean, tree=tree)
         paras, raw = result.paragraphs, result.raw
+        density, assembled = result.density, result.assembled
         extractor = "generic"
+    if sum(map(len, paras)) < 200 and extractor.startswith("generic"):
+        # No article in the DOM: an app shell or a page that keeps the story in a script.
+        found, kind = payload_paragraphs(parse_html(data), text)
+        if found and sum(map(len, found)) > sum(map(len, paras)):
+            raw, paras = found, clean_paragraphs(found)
+            extractor = f"{extractor}(payload:{kind})" if extractor == "generic" else extractor
+    if hints is not None:
+        published = published or hints.published
+        byline = byline or (clean_text(hints.author) if hints.author else None)
     if byline is None and korean:
         byline = normalize_byline(signoff_byline(raw))
         m = _LEDE_BYLINE.match(paras[0]) if paras and byline is None else None
         if m:
             byline = f"{m.group(1)} {m.group(2)}"
-        byline = byline or agency_credit(raw)
+        byline = byline or byline_beside_date(text) or agency_credit(raw)
 
     if paras and title and " ".join(paras[0].split()) == " ".join(title.split()):
         paras = paras[1:]  # the headline repeated at the top of the container
@@ -172,4 +210,5 @@ def extract_article(
         extractor=extractor,
         subtitle=subtitle,
         url=url,
+        confidence=_confidence(extractor, "\n\n".join(paras), title_score, density, assembled),
     )

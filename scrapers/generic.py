@@ -1,117 +1,34 @@
 """The generic main-content extractor: works on any news page with no per-site setup.
 
-Readability's idea, tuned for Korean layouts and kept in C where possible:
-1. drop what is never content (scripts, navigation, footers, asides, forms) and
-   elements whose class or id names a sidebar, comment box, share bar or ad;
-2. score text blocks: each paragraph (a <p>, or text split by <br> in a <div>, as
-   most Korean CMSs print it) credits its container, half to the grandparent;
-3. discount the five best-scored containers by link density and keep the best;
-4. prune link lists and captions inside it, serialise to paragraphs, then drop
-   copyright, sign-off, related-article and ad lines.
+Readability's idea, extended where it loses recall, kept in C where possible:
+1. remove what is never content and boxes named like boilerplate from the WHOLE page first
+   (boilerplate.py), so a comment thread or a consent dialog cannot win the choice;
+2. score text blocks of any kind: paragraphs (<p>, <pre>, <blockquote>, list items) and text
+   written directly in a block (split by <br> or not, as most Korean CMSs and old table
+   layouts print it); each credits its container, half to the grandparent;
+3. discount the best-scored containers by link density and keep the best; climb to a shared
+   ancestor when other near-best candidates sit under it (a lead block and a body block);
+4. add qualifying siblings (a div per paragraph group, ads or figures between them);
+5. prune link lists and captions inside, serialise to paragraphs, drop boilerplate lines.
+The result is never empty while the page has text: a broader container is the fallback.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from .boilerplate import remove_boilerplate
 from .cleanup import clean_paragraphs
-from .html import (
-    INVISIBLE_TAGS,
-    class_id,
-    decompose_all,
-    link_density,
-    paragraphs,
-    prune_link_lists,
-    remove_all,
-    text_length,
-)
+from .html import INVISIBLE_TAGS, link_density, paragraphs, prune_link_lists, remove_all
 
-STRUCTURAL_JUNK = (
-    "nav, footer, aside, dialog, menu, [role=navigation], [role=complementary], [aria-hidden=true]"
-)
-_JUNK_WORDS = [
-    "comment",
-    "reply",
-    "share",
-    "sns",
-    "social",
-    "related",
-    "relation",
-    "recommend",
-    "popular",
-    "ranking",
-    "sidebar",
-    "banner",
-    "advert",
-    "sponsor",
-    "footer",
-    "breadcrumb",
-    "newsletter",
-    "subscribe",
-    "login",
-    "copyright",
-    "keyword",
-    "hashtag",
-    "tag-list",
-    "taglist",
-    "most-read",
-    "mostread",
-    "most_view",
-    "bestnews",
-    "best_news",
-    "hotnews",
-    "hot_news",
-    "latest",
-    "photo_news",
-    "photonews",
-    "outbrain",
-    "taboola",
-    "dable",
-    "popup",
-    "modal",
-    "toolbar",
-    "font-size",
-    "fontsize",
-    "print",
-    "byline",
-    "author-info",
-    "reporter",
-    "journalist",
-    "gnb",
-    "lnb",
-    "snb",
-    "skip",
-    "cookie",
-    "paywall",
-    "promo",
-]
-_JUNK_TOKENS = [
-    "ad",
-    "ads",
-    "aside",
-    "side",
-    "nav",
-    "menu",
-    "header",
-    "footer",
-    "tags",
-    "tag",
-    "more",
-    "util",
-]
-_JUNK_SUBSTRING = re.compile("|".join(re.escape(w) for w in _JUNK_WORDS))
-_JUNK_TOKEN_SET = frozenset(_JUNK_TOKENS)
-# A node named like a junk box is kept when its name also says it holds the story.
-_KEEP = re.compile(r"article|story|content|entry|post-body|news_body|view_cont|text|main|body")
-# Boxes are blocks: a class on a link, image or inline run inside the text names styling, and
-# skipping them halves the nodes tested.
-_NEVER_JUNK = frozenset({"body", "html", "article", "main", "a", "img", "span", "em", "strong", "b", "i", "picture", "source"})
 _PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote", "li", "h2", "h3", "h4", "dd"})
-_CONTAINER_TAGS = frozenset({"div", "article", "section", "td", "main", "body", "span", "font"})
+# Blocks whose own (direct) text counts as a paragraph run.
+_HOLDER_SELECTOR = "div, td, section, article, span, font, center, main, dd, header, aside"
+_LIST_TAGS = frozenset({"ul", "ol"})
 _CAPTIONS = "figcaption, .caption, .img_desc, .photo_caption, .wp-caption-text, [class*=caption]"
+_SENTENCE_END = (". ", ".\n", "。", "? ", "! ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,105 +36,147 @@ class GenericResult:
     paragraphs: list[str]
     raw: list[str]  # before paragraph cleanup: sign-offs still there, for the byline
     container: str  # a short description of the chosen node, for debugging
+    density: float = 0.0  # share of the page's text that the result keeps (for confidence)
+    assembled: int = 1  # how many sibling blocks were joined
 
 
 def _paragraph_score(text: str) -> float:
-    length = len(text)
-    return 1.0 + text.count(",") + text.count("다.") + min(length / 100.0, 3.0)
+    # Language-neutral: commas and sentence ends mark prose in most scripts (Korean "다." ends in ".").
+    ends = min(text.count("."), 6) * 0.5
+    return 1.0 + text.count(",") + ends + min(len(text) / 100.0, 3.0)
 
 
-def _score_candidates(body: LexborNode) -> dict[int, tuple[LexborNode, float]]:
-    scores: dict[int, tuple[LexborNode, float]] = {}
+Scores = dict[int, tuple[LexborNode, float]]
 
-    def credit(node: LexborNode | None, value: float) -> None:
-        if node is None:
-            return
-        key = node.mem_id
-        prev = scores.get(key)
-        scores[key] = (node, (prev[1] if prev else 0.0) + value)
 
-    # One query for paragraphs and <br>s: every whole-tree query costs a walk of the tree.
-    brs = []
-    for p in body.css("p, pre, blockquote, [class*=paragraph], div.par, br"):
-        if p.tag == "br":
-            brs.append(p)
-            continue
+def _credit(scores: Scores, node: LexborNode | None, value: float) -> None:
+    if node is None:
+        return
+    prev = scores.get(node.mem_id)
+    scores[node.mem_id] = (node, (prev[1] if prev else 0.0) + value)
+
+
+def _score_candidates(body: LexborNode) -> Scores:
+    scores: Scores = {}
+    # One query for the paragraph-like blocks: every whole-tree query costs a walk of the tree.
+    for p in body.css("p, pre, blockquote, li, [class*=paragraph], div.par"):
         text = p.text(deep=True, strip=True)
         if len(text) < 25:
             continue
         parent = p.parent
-        s = _paragraph_score(text)
-        credit(parent, s)
-        credit(parent.parent if parent is not None else None, s / 2)
-    # Text split by <br> directly inside a block: the block is the container.
-    seen: set[int] = set()
-    for br in brs:
-        holder = br.parent
-        while holder is not None and holder.tag not in _CONTAINER_TAGS and holder.tag not in _PARAGRAPH_TAGS:
-            holder = holder.parent
-        if holder is None or holder.mem_id in seen or holder.tag in _PARAGRAPH_TAGS:
-            continue
-        seen.add(holder.mem_id)
+        if p.tag == "li":
+            # A list item belongs to the text around the list; a link-only item is navigation.
+            a = p.css_first("a")
+            if a is not None and len(a.text(deep=True, strip=True)) * 2 > len(text):
+                continue
+            if parent is not None and parent.tag in _LIST_TAGS:
+                parent = parent.parent
+        # Items weigh half: teaser lists with a line of summary each must not outweigh prose.
+        s = _paragraph_score(text) * (0.5 if p.tag == "li" else 1.0)
+        _credit(scores, parent, s)
+        _credit(scores, parent.parent if parent is not None else None, s / 2)
+    # Text written directly in a block (between <br>s, or beside inline runs): the block holds it.
+    for holder in body.css(_HOLDER_SELECTOR):
         direct = holder.text(deep=False, strip=True)
         if len(direct) < 80:
             continue
         chunks = [c for c in direct.split("\n") if len(c.strip()) >= 25] or [direct]
         s = sum(_paragraph_score(c) for c in chunks)
-        credit(holder, s)
-        credit(holder.parent, s / 2)
+        _credit(scores, holder, s)
+        _credit(scores, holder.parent, s / 2)
     return scores
 
 
-def _best_container(body: LexborNode) -> LexborNode | None:
-    scores = _score_candidates(body)
-    if not scores:
-        return None
-    ranked = sorted(scores.values(), key=lambda item: item[1], reverse=True)[:5]
-    best, best_score = None, 0.0
+def _ancestors(node: LexborNode, depth: int) -> list[int]:
+    out, cur = [], node.parent
+    while cur is not None and len(out) < depth:
+        out.append(cur.mem_id)
+        cur = cur.parent
+    return out
+
+
+def _best_container(body: LexborNode, scores: Scores) -> tuple[LexborNode | None, float]:
+    ranked = sorted(scores.values(), key=lambda item: item[1], reverse=True)[:8]
+    adjusted = []
     for node, score in ranked:
-        if score <= best_score:
-            break  # link density only lowers a score: no later candidate can win
-        adjusted = score * (1.0 - link_density(node))
-        if adjusted > best_score:
-            best, best_score = node, adjusted
-    return best
-
-
-def _prune(container: LexborNode, keep_captions: bool) -> None:
-    remove_all(container, "h1")
-    if not keep_captions:
-        remove_all(container, _CAPTIONS)
-    prune_link_lists(container)
-
-
-def _is_junk_name(attrs: dict) -> bool:
-    cls = (attrs.get("class") or "").lower()
-    ident = (attrs.get("id") or "").lower()
-    if _JUNK_SUBSTRING.search(cls) or _JUNK_SUBSTRING.search(ident):
-        return True
-    return ident in _JUNK_TOKEN_SET or not _JUNK_TOKEN_SET.isdisjoint(cls.split())
-
-
-def _remove_junk(root: LexborNode) -> None:
-    """Remove boxes named like junk, unless they hold a large share of the story.
-
-    Class and id names are tested in Python with one regex: cheaper than ~100 attribute
-    selectors evaluated by the CSS engine on every element.
-    """
-    own = root.mem_id
-    limit = max(300, text_length(root) // 4)
-    doomed = []
-    for node in root.css("[class], [id]"):
-        if node.tag in _NEVER_JUNK or node.mem_id == own:
+        adjusted.append((node, score * (1.0 - link_density(node))))
+    adjusted.sort(key=lambda item: item[1], reverse=True)
+    if not adjusted or adjusted[0][1] <= 0:
+        return None, 0.0
+    best, best_score = adjusted[0]
+    # A shared ancestor of near-best candidates is the article when they are cousins, not
+    # nested: the story is split into a lead block and a body block, or a block per section.
+    # (Siblings are handled more precisely by _siblings.)
+    chain = _ancestors(best, 30)
+    enclosing = set(chain)
+    lowest = None
+    best_len = len(best.text(deep=True, strip=True))
+    for rival, score in adjusted[1:]:
+        if score < 0.6 * best_score or rival.mem_id in enclosing:
             continue
-        attrs = node.attributes
-        if not _is_junk_name(attrs):
+        if abs(len(rival.text(deep=True, strip=True)) - best_len) <= 2:
+            continue  # the same text again: a responsive variant or a print copy, not more story
+        r_chain = _ancestors(rival, 30)
+        if best.mem_id in r_chain:
             continue
-        size = text_length(node)
-        if size > limit or (size > 300 and _KEEP.search(class_id(node))):
+        shared = set(r_chain)
+        for k, anc in enumerate(chain[:3]):
+            if anc in shared:
+                if k >= 1 and (lowest is None or k < lowest):
+                    lowest = k
+                break
+    if lowest is not None:
+        for _ in range(lowest + 1):
+            best = best.parent
+    return best, best_score
+
+
+def _siblings(best: LexborNode, best_score: float, scores: Scores) -> list[LexborNode]:
+    """`best` plus the siblings that are article too (Readability's sibling rule)."""
+    parent = best.parent
+    if parent is None or best.tag == "body":
+        return [best]
+    threshold = max(10.0, best_score * 0.2)
+    cls = best.attributes.get("class")
+    kept = []
+    for sib in parent.iter(include_text=False):
+        if sib.mem_id == best.mem_id:
+            kept.append(sib)
             continue
-        doomed.append(node)
-    decompose_all(doomed)
+        bonus = best_score * 0.2 if cls and sib.attributes.get("class") == cls else 0.0
+        entry = scores.get(sib.mem_id)
+        score = (entry[1] if entry else 0.0) + bonus
+        if score >= threshold and link_density(sib) < 0.5:
+            kept.append(sib)
+        elif sib.tag in ("p", "blockquote", "pre"):
+            text = sib.text(deep=True, strip=True)
+            ld = link_density(sib, len(text))
+            if (len(text) > 80 and ld < 0.25) or (0 < len(text) <= 80 and ld == 0 and text.endswith(".")):
+                kept.append(sib)
+    return kept
+
+
+def _serialise(nodes: list[LexborNode], keep_captions: bool) -> list[str]:
+    raw: list[str] = []
+    for node in nodes:
+        remove_all(node, ",".join(INVISIBLE_TAGS))
+        remove_boilerplate(node, layout=True)
+        remove_all(node, "h1")
+        if not keep_captions:
+            remove_all(node, _CAPTIONS)
+        prune_link_lists(node)
+        raw.extend(paragraphs(node))
+    # Responsive templates print the whole story two or three times over: keep one copy.
+    for copies in (2, 3):
+        size = len(raw) // copies
+        # (a short run repeated is more likely the text itself, as in a poem's refrain)
+        if size >= 4 and len(raw) % copies == 0 and raw == raw[:size] * copies:
+            return raw[:size]
+    return raw
+
+
+def _describe(node: LexborNode) -> str:
+    return f"{node.tag}.{node.attributes.get('class') or ''}"
 
 
 def extract_generic(
@@ -229,20 +188,18 @@ def extract_generic(
         body = work.body
         if body is None:
             return GenericResult([], [], "none")
-        # Scripts and styles go with the boilerplate in one pass; the other invisible tags
-        # (forms, iframes, svg ...) matter only inside the chosen container.
-        remove_all(body, "script, style, noscript, template, header, " + STRUCTURAL_JUNK)
-        container = _best_container(body)
-        if container is None:
+        page_chars = max(1, len(body.text(deep=True, strip=True)))
+        # The strict pass removes junk-named boxes too; the second pass, for pages whose whole
+        # story sits in a box with a junk-like name, removes only what is never content.
+        remove_boilerplate(body, names=strict)
+        scores = _score_candidates(body)
+        best, best_score = _best_container(body, scores)
+        if best is None:
             continue
-        remove_all(container, ",".join(INVISIBLE_TAGS))
-        if strict:
-            # Junk boxes are removed inside the chosen container only: matching ~100 class
-            # patterns against the whole page costs more than the parse.
-            _remove_junk(container)
-        _prune(container, keep_captions)
-        raw = paragraphs(container)
+        nodes = _siblings(best, best_score, scores)
+        raw = _serialise(nodes, keep_captions)
         paras = clean_paragraphs(raw)
-        if sum(len(p) for p in paras) >= 200 or not strict:
-            return GenericResult(paras, raw, f"{container.tag}.{container.attributes.get('class') or ''}")
+        kept = sum(len(p) for p in paras)
+        if kept >= 200 or not strict:
+            return GenericResult(paras, raw, _describe(best), min(1.0, kept / page_chars), len(nodes))
     return GenericResult([], [], "none")

@@ -33,6 +33,12 @@ _TITLE_WORDS = (
     r"(?:선임기자|수석기자|전문기자|객원기자|인턴기자|특파원|기자|논설위원|위원|에디터|리포터|통신원)"
 )
 BYLINE_RE = re.compile(rf"(?<![가-힣])({_NAME})\s?({_TITLE_WORDS})(?![가-힣])")
+# A time printed beside the byline with no label: "이용민 기자 | 2020-03-04 16:52:59".
+BYLINE_DATE = re.compile(
+    rf"(?<![가-힣])({_NAME})\s?({_TITLE_WORDS})\s*(?:<[^>]{{0,200}}>\s*)*[|ㅣ/·]?\s*" + _DATE
+)
+# An element whose whole text is a credit: "<td class=view_info>최민재 기자</td>".
+BYLINE_ALONE = re.compile(rf">\s*({_NAME})\s?({_TITLE_WORDS})\s*<")
 # Interns are printed title first: "인턴 박규원".
 INTERN_RE = re.compile(rf"(?<![가-힣])(인턴)\s?({_NAME})(?![가-힣])")
 
@@ -76,12 +82,23 @@ def parse_date(text: str | None) -> datetime | None:
 
 
 def labeled_published(html: str) -> datetime | None:
-    """The first 'input/registered/approved' time printed on the page."""
-    for m in PUBLISHED_LABELED.finditer(html):
-        dt = _to_datetime(m)
-        if dt:
-            return dt
+    """The first 'input/registered/approved' time printed on the page, else one beside the byline."""
+    # The byline pattern needs a Korean credit word: a substring test skips its scan elsewhere.
+    patterns = (
+        (PUBLISHED_LABELED, BYLINE_DATE) if ("기자" in html or "특파원" in html) else (PUBLISHED_LABELED,)
+    )
+    for pattern in patterns:
+        for m in pattern.finditer(html):
+            dt = _to_datetime(m)
+            if dt:
+                return dt
     return None
+
+
+def byline_beside_date(html: str) -> str | None:
+    """The reporter printed right before an unlabeled time ("이름 기자 | 2020-03-04 16:52")."""
+    m = BYLINE_DATE.search(html) or BYLINE_ALONE.search(html)
+    return f"{m.group(1)} {m.group(2)}" if m else None
 
 
 def meta_index(tree: LexborHTMLParser) -> dict[str, str]:

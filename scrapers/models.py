@@ -24,6 +24,9 @@ class Article:
     extractor: str = "generic"
     subtitle: str | None = None
     url: str | None = None
+    # 0-1: how sure the extractor is that `body` is the whole story and `title` its headline
+    # (text density, how the body was assembled, agreement of title sources, body length).
+    confidence: float = 1.0
 
     def to_dict(self) -> dict:
         return {
@@ -36,7 +39,20 @@ class Article:
             "extractor": self.extractor,
             "subtitle": self.subtitle,
             "url": self.url,
+            "confidence": self.confidence,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Hints:
+    """What a feed, sitemap or listing said about a URL: used where the page lacks a field or
+    its own candidates disagree, never over a clearly right value on the page."""
+
+    title: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    author: str | None = None
+    summary: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

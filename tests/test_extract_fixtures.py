@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 
 from scrapers.extract import extract_article
+from scrapers.models import Hints
 from scrapers.profiles import REGISTRY
 
 from .conftest import FIXTURES
@@ -26,10 +27,26 @@ def test_fixture_set_is_broad_enough():
     assert len(layouts) >= 5, layouts
 
 
+def _expected(page) -> dict:
+    return json.loads((page.parent / f"{page.stem}.expected.json").read_text("utf-8"))
+
+
+def _hints(expected: dict) -> Hints | None:
+    h = expected.get("hints")
+    if not h:
+        return None
+    return Hints(
+        title=h.get("title"), published=datetime.fromisoformat(h["published"]) if h.get("published") else None
+    )
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
 def test_fixture_page(page):
-    expected = json.loads((page.parent / f"{page.stem}.expected.json").read_text("utf-8"))
-    article = extract_article(page.read_bytes())
+    expected = _expected(page)
+    # Extracted WITH the page's URL, as the pipeline does; the extractor is part of the expectation,
+    # so a profile page that silently falls back to generic fails here.
+    article = extract_article(page.read_bytes(), url=expected["url"], hints=_hints(expected))
+    assert article.extractor == expected["extractor"]
     assert article.title == expected["title"]
     assert article.byline == expected["byline"]
     assert article.published == (
@@ -44,7 +61,7 @@ def test_fixture_page(page):
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_every_profile_has_a_fixture_that_uses_it(name):
-    used = {extract_article(p.read_bytes()).extractor for p in PAGES}
+    used = {extract_article(p.read_bytes(), url=_expected(p)["url"]).extractor for p in PAGES}
     assert name in used, f"profile {name} has no fixture page under fixtures/pages/"
 
 
@@ -107,3 +124,23 @@ def test_a_node_matched_by_two_selectors_is_removed_once():
     removed = remove_all(tree.body, "script, nav, [aria-hidden=true], .caption, [class*=caption]")
     assert removed == 3  # the script inside the nav, the nav, the caption
     assert tree.body.text(deep=True) == "본문입니다."
+
+
+def test_hints_fill_gaps_but_never_override_a_clear_page_value():
+    page = FIXTURES / "pages" / "generic_kr_table_layout_hints.html"
+    expected = _expected(page)
+    bare = extract_article(page.read_bytes(), url=expected["url"])
+    assert bare.published is None  # the page prints no time: only the feed knows it
+    assert bare.title != "동해신문 :: 지역의 내일을 여는 신문"  # never the slogan <title>
+    clear = FIXTURES / "pages" / "generic_en_pohang.html"
+    wrong = Hints(title="Some other headline from a stale feed", published=datetime(2020, 1, 1))
+    article = extract_article(clear.read_bytes(), url=_expected(clear)["url"], hints=wrong)
+    assert article.title == _expected(clear)["title"]
+    assert article.published == datetime.fromisoformat(_expected(clear)["published"])
+
+
+def test_confidence_is_high_for_clean_pages_and_zero_for_empty_ones():
+    for page in PAGES:
+        article = extract_article(page.read_bytes(), url=_expected(page)["url"])
+        assert 0.4 <= article.confidence <= 1.0, (page.stem, article.confidence)
+    assert extract_article("<html><body></body></html>").confidence == 0.0

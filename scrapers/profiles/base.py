@@ -125,7 +125,10 @@ def detect_profile(
     """
     # One query for every family's markers first: most pages are on no known CMS, and then
     # only the generator and URL tests remain.
-    markers = scan_markers and tree.css_first(", ".join(m for p in REGISTRY.values() for m in p.markers)) is not None
+    markers = (
+        scan_markers
+        and tree.css_first(", ".join(m for p in REGISTRY.values() for m in p.markers)) is not None
+    )
     for profile in REGISTRY.values():
         if profile.matches(tree, url, generator, markers=markers):
             return profile

@@ -1,0 +1,175 @@
+"""Boilerplate that is removed from the whole page BEFORE the article container is chosen.
+
+A comment thread, a consent dialog or a teaser-card list can hold more text than a short
+article; removing such boxes only inside the chosen container (as before) let them win the
+choice. Names are matched as anchored tokens: a class or id is split at spaces, '-' and '_',
+and a token must equal a junk word or start with one ("comments", "share-bar", "relatedPosts"
+lower-cased to "relatedposts"), never merely contain it (an "sns" inside a generated id once
+deleted a whole article section). A box that holds a large share of the page's text is kept
+whatever its name: no name rule may delete the story itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from selectolax.lexbor import LexborNode
+
+from .html import decompose_all, text_length
+
+# Structural elements that are boilerplate by definition, unless (see `_big`) they hold the
+# story: Webflow templates put the whole article inside <header>, broken markup inside <aside>.
+# Hidden boxes are in this group too: React streaming puts the whole page in <div hidden id="S:0">
+# and moves it into place with a script.
+STRUCTURAL = "nav, footer, aside, header, menu, [hidden], [aria-hidden=true]"
+# Never content, whatever their size. Lexbor keeps the markup inside <iframe>/<noscript> as
+# text, which would score as prose.
+ALWAYS = (
+    "script, style, template, noscript, iframe, object, embed, svg, canvas, button, select, "
+    "textarea, dialog, [role=navigation], [role=dialog], [role=alertdialog], "
+    "[aria-modal=true], [role=complementary]"
+)
+# Token prefixes: a class/id token that starts with one of these names a junk box.
+_PREFIXES = (
+    "comment",
+    "reply",
+    "share",
+    "sharing",
+    "social",
+    "sns",
+    "related",
+    "relation",
+    "recommend",
+    "popular",
+    "ranking",
+    "sidebar",
+    "banner",
+    "advert",
+    "sponsor",
+    "footer",
+    "breadcrumb",
+    "newsletter",
+    "subscri",
+    "login",
+    "signup",
+    "copyright",
+    "hashtag",
+    "taglist",
+    "mostread",
+    "mostview",
+    "bestnews",
+    "hotnews",
+    "photonews",
+    "outbrain",
+    "taboola",
+    "dable",
+    "popup",
+    "modal",
+    "toolbar",
+    "fontsize",
+    "byline",
+    "reporter",
+    "journalist",
+    "gnb",
+    "lnb",
+    "snb",
+    "cookie",
+    "consent",
+    "gdpr",
+    "paywall",
+    "promo",
+    "disqus",
+    "widget",
+    "pagination",
+    "pager",
+    "navbar",
+    "navigation",
+    "masthead",
+    "donat",
+    "readmore",
+    "trending",
+    "skip",
+)
+# Tokens that name junk only as a whole word ("ad" must not hit "address", "header" not "headline").
+_EXACT = frozenset(
+    {
+        "ad",
+        "ads",
+        "adv",
+        "aside",
+        "side",
+        "nav",
+        "menu",
+        "header",
+        "tags",
+        "tag",
+        "more",
+        "util",
+        "print",
+        "latest",
+        "author",
+        "bio",
+        "overlay",
+        "next",
+        "prev",
+        "sr",
+        "screen",
+        "visually",
+        "keyword",
+        "keywords",
+    }
+)
+# A box named like junk is kept when its name also says it holds the story.
+KEEP = re.compile(r"article|story|content|entry|post-?body|news_?body|view_?cont|text|main|body")
+# Boxes are blocks: a class on a link, image or inline run names styling.
+_NEVER_JUNK = frozenset(
+    {"body", "html", "article", "main", "a", "img", "em", "strong", "b", "i", "picture", "source", "p"}
+)
+
+
+_PREFIX_RE = re.compile(r"(?:^|[\s_\-])(?:" + "|".join(_PREFIXES) + ")")
+_LAYOUT_RE = re.compile(
+    r"(?:^|[\s_\-])(?:(?:" + "|".join(_PREFIXES) + r")|(?:" + "|".join(sorted(_EXACT)) + r")(?=$|[\s_\-]))"
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def is_junk_name(cls: str, ident: str, *, layout: bool = True) -> bool:
+    """Named like boilerplate. `layout=False` leaves out the layout words ("side", "header",
+    "more" ...), which also name columns that hold the story: those are judged only inside the
+    chosen container. One C-level regex per name (cached: a page repeats its class names)."""
+    pattern = _LAYOUT_RE if layout else _PREFIX_RE
+    return pattern.search(f"{cls} {ident}".lower()) is not None
+
+
+def _big(node: LexborNode, limit: int) -> bool:
+    return text_length(node) > limit
+
+
+def remove_boilerplate(root: LexborNode, *, names: bool = True, layout: bool = False) -> None:
+    """Remove never-content elements, structural furniture and junk-named boxes from `root`.
+
+    `limit` protects the story: a box holding more than half of the page's text (or more
+    than 300 characters under a name that also says content) stays.
+    """
+    own = root.mem_id
+    decompose_all([n for n in root.css(ALWAYS) if n.mem_id != own])
+    total = text_length(root)
+    limit = max(400, total // 2)
+    decompose_all([n for n in root.css(STRUCTURAL) if n.mem_id != own and not _big(n, limit)])
+    if not names:
+        return
+    doomed = []
+    for node in root.css("[class], [id]"):
+        if node.tag in _NEVER_JUNK or node.mem_id == own:
+            continue
+        attrs = node.attributes
+        cls, ident = attrs.get("class") or "", attrs.get("id") or ""
+        if not is_junk_name(cls, ident, layout=layout):
+            continue
+        size = text_length(node)
+        if size > limit or (size > 300 and KEEP.search(f"{cls} {ident}".lower())):
+            continue
+        doomed.append(node)
+    decompose_all(doomed)
