@@ -248,8 +248,7 @@ def run_daemon(settings: Settings, *, replay: Cassette | None = None, tick: floa
     try:
         lock.acquire()
     except MonitorError as exc:
-        log.error("%s", exc)
-        print(f"monitor: {exc}", flush=True)
+        log.error("%s", exc)  # the service's logs are its output: one line, text or JSON
         return 1
     try:
         return asyncio.run(Daemon(settings, replay=replay, tick=tick).main())

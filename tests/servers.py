@@ -225,6 +225,12 @@ class SiteServer:
         if name in ("gzip", "brotli", "chained", "zstd"):
             body, enc = bomb(name)
             return self.send(h, 200, body, {"Content-Encoding": enc, "Content-Type": "text/html"})
+        if name == "gzipshort":  # a gzip body cut off, its Content-Length matching what is sent
+            page = (
+                "<html><body>" + "<p>포항 국가 AI 컴퓨팅센터 유치 소식입니다.</p>" * 400 + "</body></html>"
+            ).encode()
+            cut = gzip.compress(page)[: len(gzip.compress(page)) * 2 // 3]
+            return self.send(h, 200, cut, {"Content-Encoding": "gzip", "Content-Type": "text/html"})
         if name == "redirect":
             return self.send(h, 302, b"", {"Location": q["to"]})
         if name == "loop":
@@ -271,6 +277,26 @@ class Receiver:
                 if action == "hang":
                     time.sleep(3)
                     action = 200
+                if action == "drip":  # the whole answer, status line included, a byte every 0.5 s
+                    for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok":
+                        try:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                        except (BrokenPipeError, ConnectionResetError):
+                            return
+                        time.sleep(0.5)
+                    return
+                if isinstance(action, tuple) and action[0] == "big":  # 100 MB answer with this status
+                    self.send_response(action[1])
+                    self.send_header("Content-Length", str(100 * 1024 * 1024))
+                    self.end_headers()
+                    chunk = b"e" * (1024 * 1024)
+                    try:
+                        for _ in range(100):
+                            self.wfile.write(chunk)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass
+                    return
                 status, headers = action if isinstance(action, tuple) else (action, {})
                 self.send_response(status)
                 for k, v in headers.items():
@@ -290,7 +316,8 @@ class Receiver:
             ok = [
                 r
                 for r in self.requests
-                if (isinstance(r["answer"], int) and 200 <= r["answer"] < 300) or r["answer"] == "hang"
+                if (isinstance(r["answer"], int) and 200 <= r["answer"] < 300)
+                or r["answer"] in ("hang", "drip")
             ]
         return ok
 
