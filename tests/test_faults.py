@@ -32,7 +32,7 @@ from scrapers.errors import FetchError
 from scrapers.fetch import Fetcher, FetchSettings
 from scrapers.models import Article
 from storage.articles import save_article
-from storage.db import open_db
+from storage.db import StorageError, open_db
 from storage.models import FIELD_CAPS, ArticleInput, MatchRecord
 
 from .conftest import ROOT, SECRET, demo_config
@@ -164,7 +164,7 @@ def test_a_100_mb_answer_is_not_read(tmp_path, receiver, status):
 
 OPENER = """
 import sys, time
-from storage.db import open_db
+from storage.db import StorageError, open_db
 start = float(sys.argv[2])
 time.sleep(max(0.0, start - time.time()))
 db = open_db(sys.argv[1])
@@ -192,6 +192,18 @@ def test_two_processes_opening_a_new_database_at_once_both_proceed(tmp_path):
     assert db.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sources'").fetchone()[0] == 1
 
 
+def _wait_for_articles(db_path: Path, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if open_db(db_path, read_only=True).execute("SELECT COUNT(*) FROM articles").fetchone()[0]:
+                return True
+        except StorageError:  # not there yet, or still being created by the daemon
+            pass
+        time.sleep(0.2)
+    return False
+
+
 @pytest.mark.parametrize("victim", ["db", "wal"])
 def test_daemon_stops_when_its_database_is_deleted(site, tmp_path, victim):
     config = demo_config(site, tmp_path)
@@ -205,16 +217,11 @@ def test_daemon_stops_when_its_database_is_deleted(site, tmp_path, victim):
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not (
-            db_path.exists()
-            and open_db(db_path, read_only=True).execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-        ):
-            time.sleep(0.2)
+        assert _wait_for_articles(db_path, timeout=60), proc.stderr.read() if proc.poll() is not None else ""
         target = db_path if victim == "db" else Path(f"{db_path}-wal")
         assert target.exists()
         target.unlink()
-        code = proc.wait(timeout=15)
+        code = proc.wait(timeout=30)
         out = proc.stdout.read() + proc.stderr.read()
         assert code == 1 and "deleted or replaced" in out
         assert not db_path.exists() or victim == "wal"  # no new empty database was written
