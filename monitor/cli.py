@@ -235,18 +235,51 @@ def cmd_config(args) -> int:
 
 # --- parser -----------------------------------------------------------------------------------
 
+EXIT_CODES = """exit status:
+  0  the work ran (a crawl with some failed sources still exits 0 and lists them)
+  1  the work failed (every source failed, nothing found, a delivery failed, a database problem)
+  2  bad usage or configuration (one line names the file, line and key)
+  130  interrupted (Ctrl-C)"""
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ai-center-monitor")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _common_options(suppress: bool) -> argparse.ArgumentParser:
+    """The options every command takes, before or after its name. After the name they default
+    to SUPPRESS, so a value given before the name is not overwritten by the subcommand's default."""
+    common = argparse.ArgumentParser(add_help=False)
+    default = argparse.SUPPRESS if suppress else None
+
+    def add(*flags: str, **kwargs) -> None:
+        if suppress:
+            kwargs["default"] = argparse.SUPPRESS
+        common.add_argument(*flags, **kwargs)
+
+    add("--config", default=default, help="TOML file (default: ./monitor.toml, else the built-in default)")
+    add("--db", default=default, help="database path (overrides [storage] path)")
+    add("--log-format", choices=("text", "json"), default="text", help="log lines as text or JSON")
+    add("-v", "--verbose", action="store_true", help="debug logging")
+    add("-q", "--quiet", action="store_true", help="no progress bar, warnings only")
+    return common
+
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", help="TOML file (default: ./monitor.toml, else the built-in default)")
-    common.add_argument("--db", help="database path (overrides [storage] path)")
-    common.add_argument("--log-format", choices=("text", "json"), default="text")
-    common.add_argument("-v", "--verbose", action="store_true")
-    common.add_argument("-q", "--quiet", action="store_true", help="no progress bar, warnings only")
-
+    common = _common_options(suppress=True)
     p = argparse.ArgumentParser(
-        prog="monitor", description="News monitor for AI-center bids.", parents=[common]
+        prog="monitor",
+        description="News monitor for AI-center bids.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[_common_options(suppress=False)],
     )
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("crawl", parents=[common], help="one pass over all sources")

@@ -24,6 +24,7 @@ from scrapers.profiles import REGISTRY
 
 from .config_schema import (
     Locator,
+    UnresolvedEnviron,
     Where,
     at_least,
     build,
@@ -173,10 +174,20 @@ def default_config_text() -> str:
 
 
 def load_settings(
-    path: str | Path | None = None, *, environ: dict[str, str] | None = None, cwd: Path | None = None
+    path: str | Path | None = None,
+    *,
+    environ: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    resolve_secrets: bool = True,
 ) -> Settings:
-    """Load the effective settings (see the module docstring for where they come from)."""
+    """Load the effective settings (see the module docstring for where they come from).
+
+    `resolve_secrets=False` is for commands that never send: `${NAME}` values whose variable
+    is not set stay as written instead of failing.
+    """
     environ = dict(os.environ if environ is None else environ)
+    if not resolve_secrets:
+        environ = UnresolvedEnviron(environ)
     if path is None:
         local = (cwd or Path.cwd()) / "monitor.toml"
         path = local if local.exists() else None
@@ -193,7 +204,8 @@ def load_settings(
 
 
 def parse_settings(text: str, *, origin: str = "<string>", environ: dict[str, str] | None = None) -> Settings:
-    environ = dict(os.environ if environ is None else environ)
+    if not isinstance(environ, UnresolvedEnviron):
+        environ = dict(os.environ if environ is None else environ)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

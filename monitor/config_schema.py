@@ -126,6 +126,22 @@ class Where:
         return ConfigError(f"{self.origin}{f':{line}' if line else ''}: {full_key}: {message}")
 
 
+class UnresolvedEnviron(dict):
+    """An environment for commands that never send: a variable that is not set stays written as
+    `${NAME}`, so `monitor status` needs no webhook secret (the service's environment has it)."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __missing__(self, key: str) -> str:
+        return "${" + key + "}"
+
+
+def unresolved(value: str | None) -> bool:
+    """Whether a value still holds a `${NAME}` that was deliberately left unexpanded."""
+    return bool(value) and _ENV.search(value) is not None
+
+
 def expand_env(value: str, environ: dict[str, str]) -> str:
     def repl(m: re.Match[str]) -> str:
         if m.group(1) not in environ:

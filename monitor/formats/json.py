@@ -8,6 +8,7 @@ import hmac
 import json
 from datetime import UTC, datetime
 
+from ..config_schema import unresolved
 from .base import AlertFormat, register
 
 
@@ -22,6 +23,8 @@ class StandardWebhook(AlertFormat):
     name = "json"
 
     def check(self, hook):
+        if unresolved(hook.secret):  # left as ${NAME} for a command that never sends
+            return super().check(hook)
         if not hook.secret:
             return "secret", "a json webhook needs a whsec_ secret to sign with"
         if not hook.secret.startswith("whsec_"):
