@@ -24,6 +24,7 @@ class Article:
     extractor: str = "generic"
     subtitle: str | None = None
     url: str | None = None
+    title_source: str = "page"  # "page" | "hint": the title came from the feed, sitemap or listing
 
     def to_dict(self) -> dict:
         return {
@@ -40,6 +41,17 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Hints:
+    """What a feed, sitemap or listing said about a link, for fields the page lacks or garbles."""
+
+    title: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    author: str | None = None
+    summary: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DiscoveredLink:
     """A candidate article link found by a source, with whatever the source knew about it."""
 
@@ -47,6 +59,19 @@ class DiscoveredLink:
     title: str | None = None
     published: datetime | None = None
     source: str | None = None
+    updated: datetime | None = None
+    author: str | None = None
+    summary: str | None = None
+
+    @property
+    def hints(self) -> Hints:
+        return Hints(
+            title=self.title,
+            published=self.published,
+            updated=self.updated,
+            author=self.author,
+            summary=self.summary,
+        )
 
 
 @dataclass(frozen=True, slots=True)
