@@ -7,6 +7,7 @@ the generic extractor and says so in `Article.extractor`.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from urllib.parse import urljoin
 
@@ -28,7 +29,7 @@ from .meta import (
     normalize_byline,
     site_name,
 )
-from .models import Article
+from .models import Article, Hints
 from .profiles import REGISTRY, Profile, detect_profile
 
 _HANGUL = re.compile(r"[가-힣]")
@@ -94,11 +95,14 @@ def extract_article(
     *,
     content_type: str | None = None,
     profile: str | None = None,
+    hints: Hints | None = None,
 ) -> Article:
     """Turn one news page into an Article.
 
     `html` may be bytes (decoded with BOM, `content_type` charset, <meta> charset,
-    then detection) or text. `profile` forces a registered profile by name.
+    then detection) or text. `profile` forces a registered profile by name. `hints` (what
+    the feed, sitemap or listing said) fill a title, byline or date the page lacks, and
+    replace a title that is clearly not a headline (see `_hinted_title`).
     Raises ExtractionError for pages that cannot be parsed safely (absurd nesting).
     """
     if isinstance(html, bytes | bytearray):
@@ -160,6 +164,10 @@ def extract_article(
             byline = f"{m.group(1)} {m.group(2)}"
         byline = byline or agency_credit(raw)
 
+    title_source = "page"
+    if hints is not None:
+        title, title_source = _hinted_title(title, hints.title, site, text)
+        byline, published = byline or hints.author, published or hints.published
     if paras and title and " ".join(paras[0].split()) == " ".join(title.split()):
         paras = paras[1:]  # the headline repeated at the top of the container
     return Article(
@@ -172,4 +180,24 @@ def extract_article(
         extractor=extractor,
         subtitle=subtitle,
         url=url,
+        title_source=title_source,
     )
+
+
+_SLOGAN = re.compile(r"\S\s*(?:::|\|)\s*\S")  # "Outlet :: slogan", "Outlet | slogan"
+
+
+def _hinted_title(title: str | None, hint: str | None, site: str | None, page: str) -> tuple[str | None, str]:
+    """The page's title unless it is missing or clearly not a headline (the site's name, or
+    "Outlet :: slogan" while the hint's title is printed on the page), then the hint's."""
+    hint = " ".join(hint.split()) if hint else None
+    if not hint:
+        return title, "page"
+    if not title or (site and title.strip() == site.strip()):
+        return hint, "hint"
+    if _SLOGAN.search(title) and hint not in title:
+        # The tree may be pruned by now: look for the headline in the page's text as served.
+        printed = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+        if hint in printed:
+            return hint, "hint"
+    return title, "page"
