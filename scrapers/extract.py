@@ -185,17 +185,21 @@ def extract_article(
 
 
 _SLOGAN = re.compile(r"\S\s*(?:::|\|)\s*\S")  # "Outlet :: slogan", "Outlet | slogan"
+_TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.S | re.I)
 
 
 def _hinted_title(title: str | None, hint: str | None, site: str | None, page: str) -> tuple[str | None, str]:
     """The page's title unless it is missing or clearly not a headline (the site's name, or
-    "Outlet :: slogan" while the hint's title is printed on the page), then the hint's."""
+    taken from a `<title>` "Outlet :: slogan" while the hint's title is printed on the page),
+    then the hint's."""
     hint = " ".join(hint.split()) if hint else None
     if not hint:
         return title, "page"
     if not title or (site and title.strip() == site.strip()):
         return hint, "hint"
-    if _SLOGAN.search(title) and hint not in title:
+    m = _TITLE_TAG.search(page[:20000])
+    raw = " ".join(html_lib.unescape(m.group(1)).split()) if m else ""
+    if _SLOGAN.search(raw) and " ".join(title.split()) in raw and hint not in raw:
         # The tree may be pruned by now: look for the headline in the page's text as served.
         printed = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", page)).split())
         if hint in printed:
