@@ -246,7 +246,10 @@ class SourceCrawl:
         # What the source said of each link, and its validators and links, are remembered only
         # now: a crawl cut short reads its source in full and rechecks by the old signals.
         mark_listed(
-            self.db, {k: _aware(link.updated) for k, link in links.items()}, signals=self.handled, now=self.now()
+            self.db,
+            {k: _aware(link.updated) for k, link in links.items()},
+            signals=self.handled,
+            now=self.now(),
         )
         self.documents.commit()
         counts = self.documents.counts

@@ -199,7 +199,9 @@ def _listed_edit_time(a) -> datetime | None:
             return None
         if node.tag in ("li", "tr", "article", "dd", "div") and len(node.css("a[href]")) <= 3:
             m = _EDITED.search(node_text(node))
-            return parse_date(re.sub(r"\s+", " ", m.group(1).replace(".", "-").replace("/", "-"))) if m else None
+            return (
+                parse_date(re.sub(r"\s+", " ", m.group(1).replace(".", "-").replace("/", "-"))) if m else None
+            )
         node = node.parent
     return None
 

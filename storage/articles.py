@@ -241,7 +241,9 @@ def add_topics(
         if row is None:
             return None
         story_id, version = row
-        have = {r[0] for r in db.execute("SELECT topic FROM topic_matches WHERE article_id = ?", (article_id,))}
+        have = {
+            r[0] for r in db.execute("SELECT topic FROM topic_matches WHERE article_id = ?", (article_id,))
+        }
         new = tuple(m for m in item.matches if m.topic not in have)
         if not new:
             return None
@@ -273,7 +275,9 @@ def add_topics(
         return result
 
 
-def stored_articles(db: sqlite_utils.Database, since: datetime | None = None) -> list[tuple[int, ArticleInput]]:
+def stored_articles(
+    db: sqlite_utils.Database, since: datetime | None = None
+) -> list[tuple[int, ArticleInput]]:
     """Every stored article as the pipeline handed it over (for re-matching)."""
     sql = """SELECT id, canonical_url, url, source, title, byline, published, body, site_name, extractor,
                     title_source FROM articles"""

@@ -59,7 +59,17 @@ def log_fetch(
                ON CONFLICT(url) DO UPDATE SET status=200, etag=excluded.etag, last_modified=excluded.last_modified,
                    content_hash=excluded.content_hash, error_kind=NULL, error=NULL, checked_at=excluded.checked_at,
                    article_id=excluded.article_id, matched=excluded.matched, source=excluded.source""",
-            (url, source, etag, last_modified, content_hash, to_db_time(now), article_id, int(matched), to_db_time(now)),
+            (
+                url,
+                source,
+                etag,
+                last_modified,
+                content_hash,
+                to_db_time(now),
+                article_id,
+                int(matched),
+                to_db_time(now),
+            ),
         )
 
 

@@ -28,7 +28,9 @@ def encode_links(links: tuple[DiscoveredLink, ...], children: tuple[str, ...]) -
             if k in item:
                 item[k] = item[k].isoformat()
         items.append(item)
-    return zlib.compress(json.dumps({"links": items, "children": list(children)}, ensure_ascii=False).encode())
+    return zlib.compress(
+        json.dumps({"links": items, "children": list(children)}, ensure_ascii=False).encode()
+    )
 
 
 def decode_links(blob: bytes) -> tuple[tuple[DiscoveredLink, ...], tuple[str, ...]]:

@@ -39,14 +39,23 @@ def keep_article(db: sqlite_utils.Database, item: ArticleInput, content_hash: st
            VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT(url) DO UPDATE SET canonical_url=excluded.canonical_url, source=excluded.source,
                content_hash=excluded.content_hash, data=excluded.data, seen_at=excluded.seen_at""",
-        (item.url, item.canonical_url, item.source, content_hash, pack_article(item.article), to_db_time(now)),
+        (
+            item.url,
+            item.canonical_url,
+            item.source,
+            content_hash,
+            pack_article(item.article),
+            to_db_time(now),
+        ),
     )
 
 
 def forget_kept(db: sqlite_utils.Database, urls: list[str]) -> None:
     """An article that is now stored needs no kept copy (inside the caller's transaction)."""
     marks = ",".join("?" * len(urls))
-    db.execute(f"DELETE FROM unmatched_articles WHERE url IN ({marks}) OR canonical_url IN ({marks})", urls * 2)
+    db.execute(
+        f"DELETE FROM unmatched_articles WHERE url IN ({marks}) OR canonical_url IN ({marks})", urls * 2
+    )
 
 
 def kept_articles(db: sqlite_utils.Database, since: datetime | None = None) -> list[KeptArticle]:
