@@ -120,6 +120,37 @@ def cmd_crawl(args) -> int:
     return 1 if report.all_failed else 0
 
 
+def cmd_rematch(args) -> int:
+    from datetime import timedelta
+
+    from .clock import utcnow
+    from .config_schema import duration
+    from .rematch import rematch
+    from .runner import deliver_queued, open_store
+
+    settings = _settings(args)
+    try:
+        since = utcnow() - timedelta(seconds=duration(args.since)) if args.since else None
+    except ValueError as exc:
+        raise ConfigError(f"--since {args.since!r}: {exc}") from None
+    db = open_store(settings)
+    try:
+        report = rematch(db, settings, now=utcnow(), since=since, topic=args.topic, alerts=not args.no_alerts)
+        sent = asyncio.run(deliver_queued(db, settings)) if report.alerts_queued else 0
+    finally:
+        db.conn.close()
+    out = {**report.to_dict(), "alerts_sent": sent}
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        print(
+            f"re-matched {report.stored_checked} stored and {report.kept_checked} kept articles: "
+            f"{report.newly_matched} newly matched ({report.new_articles} newly stored), "
+            f"{report.alerts_queued} alerts queued, {sent} sent"
+        )
+    return 0
+
+
 def cmd_run(args) -> int:
     from .scheduler import run_daemon
 
@@ -295,6 +326,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--replay", metavar="DIR", help=argparse.SUPPRESS)
     s.add_argument("--tick", type=float, default=None, help=argparse.SUPPRESS)
     s.set_defaults(func=cmd_run)
+
+    s = sub.add_parser(
+        "rematch", parents=[common], help="apply the current topics to stored and kept articles"
+    )
+    s.add_argument("--since", metavar="DURATION", help="only articles first seen this long ago or later (7d)")
+    s.add_argument("--topic", help="only this topic")
+    s.add_argument("--no-alerts", action="store_true", help="store new matches without alerting")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_rematch)
 
     s = sub.add_parser("extract", parents=[common], help="extract one article from a file or URL")
     s.add_argument("target", metavar="FILE_OR_URL")

@@ -57,6 +57,7 @@ def _known_profile(value: str | None) -> str | None:
 class StorageConfig:
     path: str = "monitor.db"
     keep_unmatched: bool = False
+    keep_unmatched_days: int = key(14, check=not_negative)  # unmatched title+body kept for rematch
     cache_mb: int = key(64, check=at_least(2))
 
 
@@ -71,7 +72,7 @@ class FetchConfig:
     retries: int = key(2, check=not_negative)
     allow_private_networks: bool = False
     respect_robots: bool = True
-    recheck_after: float = key(900.0, convert=duration_or_zero)
+    recheck_after: float = key(0.0, convert=duration_or_zero)  # optional floor between rechecks
 
     def client_settings(self) -> FetchSettings:
         """What the fetcher needs of this table."""

@@ -7,11 +7,12 @@ link is recorded and the crawl goes on, and a failing source never raises past `
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from scrapers.errors import ExtractionError, FetchError, MonitorError
@@ -21,13 +22,15 @@ from scrapers.models import DiscoveredLink
 from scrapers.urls import identify, link_key
 from storage import Database, StorageError
 from storage.articles import save_article
-from storage.fetch_log import known_urls, record_fetch_error, touch_fetch
+from storage.fetch_log import known_urls, mark_listed, record_fetch_error, touch_fetch
 from storage.models import ArticleInput, FetchRecord, SourceState
 from storage.sources import ensure_source, get_source, save_source
 
 from . import health
 from .alerts import alert_planner
+from .conditional import SourceFetcher
 from .config import Settings, SourceConfig
+from .recheck import plan_recheck
 from .sources import SOURCE_KINDS
 from .topics import match_topics
 
@@ -50,6 +53,9 @@ class SourceReport:
     new_stories: int = 0
     changed: int = 0
     errors: int = 0
+    rechecked: int = 0  # links seen before and fetched again (conditional GET)
+    source_requests: int = 0  # feed, listing, sitemap (and children), API requests
+    source_not_modified: int = 0  # of those, answered 304: no parse, links as last time
     failed: bool = False
     error: str | None = None
     health: str = "ok"
@@ -83,7 +89,7 @@ class Discovered:
     malformed: list[tuple[str, str]]  # (link as written, why it cannot be fetched)
 
 
-async def discover(source: SourceConfig, fetcher: Fetcher, settings: Settings) -> Discovered:
+async def discover(source: SourceConfig, fetcher: SourceFetcher, settings: Settings) -> Discovered:
     """Candidate links of one source (raises when the source itself fails, never for one link)."""
     found = Discovered({}, [])
     for link in await SOURCE_KINDS[source.kind].discover(source, fetcher, settings):
@@ -111,18 +117,25 @@ class SourceCrawl:
         self.plan = alert_planner(settings)
         self.tally = health.CrawlTally()
         self.state = get_source(db, source.name) or SourceState(name=source.name)  # before this crawl
+        self.documents = SourceFetcher(fetcher, db, source.name, now)
+        self.handled: set[str] = set()  # links handled without error: their edit signal is recorded
 
-    def _needs_no_fetch(self, prior: FetchRecord) -> bool:
-        """Whether a link seen before needs no fetch now."""
-        if prior.status in (200, 304) and not prior.matched and not self.settings.storage.keep_unmatched:
-            return True  # seen before, matched nothing: never fetched again
-        if prior.checked_at is None:
-            return False
-        age = (self.now() - prior.checked_at).total_seconds()
-        if prior.status in GONE_STATUSES:
-            return age < GONE_RETRY_AFTER  # a page that was gone is asked for again only daily
-        # A stored article is looked at again for edits only every `recheck_after`.
-        return prior.article_id is not None and age < self.settings.fetch.recheck_after
+    def _needs_no_fetch(self, prior: FetchRecord, link: DiscoveredLink) -> bool:
+        """Whether a link seen before needs no fetch now (see `recheck.py` for the schedule)."""
+        if prior.status in GONE_STATUSES and prior.checked_at is not None:
+            # a page that was gone is asked for again only daily
+            return (self.now() - prior.checked_at).total_seconds() < GONE_RETRY_AFTER
+        if prior.status not in (200, 304):
+            return False  # an error last time: try again
+        decision = plan_recheck(
+            now=self.now(),
+            first_seen=prior.first_seen,
+            checked_at=prior.checked_at,
+            listed_updated=_aware(link.updated),
+            stored_updated=prior.hint_updated,
+            cap=self.settings.fetch.recheck_after,
+        )
+        return not decision.due
 
     def record_error(self, url: str, exc: Exception, kind: str, status: int | None = None) -> None:
         self.report.errors += 1
@@ -146,15 +159,17 @@ class SourceCrawl:
     async def one_link(self, key: str, link: DiscoveredLink, prior: FetchRecord | None) -> None:
         if prior is None:
             self.tally.new_links += 1
-        elif self._needs_no_fetch(prior):
+        elif self._needs_no_fetch(prior, link):
             self.report.unchanged += 1
+            self.handled.add(key)
             return
-        stored = prior is not None and prior.article_id is not None
+        else:
+            self.report.rechecked += 1
         try:
             fetched = await self.fetcher.fetch(
                 link.url,
-                etag=prior.etag if stored else None,
-                last_modified=prior.last_modified if stored else None,
+                etag=prior.etag if prior else None,
+                last_modified=prior.last_modified if prior else None,
             )
         except FetchError as exc:
             self.record_error(key, exc, exc.kind, exc.status)
@@ -162,6 +177,7 @@ class SourceCrawl:
         if fetched.not_modified:
             self.report.unchanged += 1
             touch_fetch(self.db, key, self.now())
+            self.handled.add(key)
             return
         self.report.fetched += 1
         try:
@@ -170,12 +186,18 @@ class SourceCrawl:
                 url=fetched.url,
                 content_type=fetched.content_type,
                 profile=self.source.profile,
+                hints=link.hints,
             )
         except ExtractionError as exc:
             self.record_error(key, exc, "extraction")
             return
-        quality = health.assess(article, self.state)
-        self.tally.add(article, quality)
+        # Health judges what the page printed: a date the feed supplied proves nothing about it
+        # (and while the feed gives dates, a page that stops printing one costs the user nothing).
+        on_page = article
+        if link.published is not None and article.published == link.published:
+            on_page = dataclasses.replace(article, published=None)
+        quality = health.assess(on_page, self.state)
+        self.tally.add(on_page, quality)
         if quality.poor:
             self._keep_sample(fetched.content, key)
         if not article.body.strip():
@@ -193,9 +215,16 @@ class SourceCrawl:
             last_modified=fetched.headers.get("last-modified"),
             aliases=identity.aliases,
         )
+        storage = self.settings.storage
         result = save_article(
-            self.db, item, now=self.now(), keep_unmatched=self.settings.storage.keep_unmatched, plan=self.plan
+            self.db,
+            item,
+            now=self.now(),
+            keep_unmatched=storage.keep_unmatched,
+            plan=self.plan,
+            keep_text=storage.keep_unmatched_days > 0,
         )
+        self.handled.add(key)
         self._count(result.status, result.new_story, bool(matches))
 
     def _count(self, status: str, new_story: bool, matched: bool) -> None:
@@ -223,7 +252,18 @@ class SourceCrawl:
         except OSError as exc:
             log.warning("cannot keep a sample page for %s: %s", self.source.name, exc)
 
-    def finish_ok(self, started: datetime) -> None:
+    def finish_ok(self, started: datetime, links: dict[str, DiscoveredLink]) -> None:
+        # What the source said of each link, and its validators and links, are remembered only
+        # now: a crawl cut short reads its source in full and rechecks by the old signals.
+        mark_listed(
+            self.db,
+            {k: _aware(link.updated) for k, link in links.items()},
+            signals=self.handled,
+            now=self.now(),
+        )
+        self.documents.commit()
+        counts = self.documents.counts
+        self.report.source_requests, self.report.source_not_modified = counts.requests, counts.not_modified
         update = health.after_success(
             self.state, self.tally, started=started, now=self.now(), interval=self.source.interval
         )
@@ -250,7 +290,7 @@ async def crawl_source(
     run = SourceCrawl(source, settings, fetcher, db, now, samples_dir)
     started = now()
     try:
-        found = await discover(source, fetcher, settings)
+        found = await discover(source, run.documents, settings)
     except (MonitorError, OSError) as exc:
         return finish_failed(db, source, run.report, exc, started, now)
     for url, reason in found.malformed:
@@ -277,8 +317,13 @@ async def crawl_source(
             progress(source.name, done, len(links))
 
     await asyncio.gather(*(guarded(key, link) for key, link in links.items()))
-    run.finish_ok(started)
+    run.finish_ok(started, links)
     return run.report
+
+
+def _aware(when: datetime | None) -> datetime | None:
+    """Edit times are compared with stored (UTC) ones: a time without a zone is taken as UTC."""
+    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
 
 
 def finish_failed(
@@ -323,6 +368,9 @@ class CrawlReport:
             "new_stories",
             "changed",
             "errors",
+            "rechecked",
+            "source_requests",
+            "source_not_modified",
         )
         return {
             "sources": [s.to_dict() for s in self.sources],

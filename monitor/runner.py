@@ -14,9 +14,11 @@ from storage.outbox import outbox_counts
 
 from .alerts import deliver_with_grace, make_client, send
 from .clock import utcnow
+from .conditional import DbRobotsCache
 from .config import Settings, SourceConfig
 from .errors import ConfigError, DeliveryError
 from .pipeline import CrawlReport, SourceReport, crawl_source, log_report
+from .rematch import rematch_if_topics_changed, require_topics
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +75,13 @@ async def run_crawl(
     sources = selected_sources(settings, only)
     if not sources:
         raise ConfigError("no sources configured")
+    require_topics(settings)
     db = open_store(settings)
+    rematch_if_topics_changed(db, settings, now=utcnow())
     bar = Progress(len(sources)) if progress else None
-    async with Fetcher(settings.fetch.client_settings(), replay=replay, record=record) as fetcher:
+    async with Fetcher(
+        settings.fetch.client_settings(), replay=replay, record=record, robots_cache=DbRobotsCache(db)
+    ) as fetcher:
 
         async def one(source: SourceConfig) -> SourceReport:
             try:
@@ -107,6 +113,15 @@ async def run_crawl(
     report.alerts_failed = counts["failed"]
     db.conn.close()
     return report
+
+
+async def deliver_queued(db: Database, settings: Settings) -> int:
+    """Deliver what is due now (waiting `[alerts] grace` for retries), as `monitor crawl` does."""
+    if not settings.webhooks:
+        return 0
+    async with make_client(allow_private_networks=settings.alerts.allow_private_networks) as client:
+        delivery = await deliver_with_grace(db, settings, client, utcnow, grace=settings.alerts.grace)
+    return delivery.sent
 
 
 COLUMNS = [

@@ -33,10 +33,12 @@ from storage.story_index import warm_dedup_index
 
 from .alerts import deliver_due, make_client
 from .clock import utcnow
+from .conditional import DbRobotsCache
 from .config import Settings, SourceConfig
 from .errors import MonitorError
 from .health import backing_off
 from .pipeline import SourceReport, crawl_source, finish_failed, log_report
+from .rematch import rematch_if_topics_changed, require_topics
 from .runner import open_store, samples_dir
 
 log = logging.getLogger(__name__)
@@ -96,6 +98,7 @@ class Daemon:
         self.db_path = Path(settings.storage.path)
         self.files = {self.db_path: file_identity(self.db_path)}
         self.exit_code = 0
+        rematch_if_topics_changed(self.db, settings, now=utcnow())
         # A long-running process: pay for reading the dedup index once, not per early lookup.
         warm_dedup_index(self.db)
         self.stop = asyncio.Event()
@@ -214,7 +217,9 @@ class Daemon:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self._request_stop, sig)
         async with (
-            Fetcher(self.settings.fetch.client_settings(), replay=self.replay) as fetcher,
+            Fetcher(
+                self.settings.fetch.client_settings(), replay=self.replay, robots_cache=DbRobotsCache(self.db)
+            ) as fetcher,
             make_client(allow_private_networks=self.settings.alerts.allow_private_networks) as client,
         ):
             self.fetcher, self.client = fetcher, client
@@ -244,6 +249,7 @@ class Daemon:
 
 
 def run_daemon(settings: Settings, *, replay: Cassette | None = None, tick: float | None = None) -> int:
+    require_topics(settings)
     lock = DaemonLock(settings.storage.path)
     try:
         lock.acquire()

@@ -15,10 +15,10 @@ from urllib.parse import urlencode
 
 from scrapers.discovery import parse_feed, parse_listing, parse_naver_search, parse_sitemap
 from scrapers.errors import ConfigError, MonitorError
-from scrapers.fetch import Fetcher
 from scrapers.models import DiscoveredLink
 
 if TYPE_CHECKING:
+    from .conditional import SourceFetcher
     from .config import Settings, SourceConfig
 
 log = logging.getLogger(__name__)
@@ -45,8 +45,9 @@ class SourceKind:
         return source.url
 
     async def discover(
-        self, source: SourceConfig, fetcher: Fetcher, settings: Settings
+        self, source: SourceConfig, fetcher: SourceFetcher, settings: Settings
     ) -> list[DiscoveredLink]:
+        """Candidate links; `fetcher.document` fetches a source document conditionally."""
         raise NotImplementedError
 
 
@@ -64,28 +65,33 @@ class Feed(SourceKind):
     name = "feed"
 
     async def discover(self, source, fetcher, settings):
-        fetched = await fetcher.fetch(source.url)
-        return parse_feed(fetched.content, fetched.url, content_type=fetched.content_type)
+        def parse(fetched):
+            return parse_feed(fetched.content, fetched.url, content_type=fetched.content_type), []
+
+        return (await fetcher.document(source.url, parse))[0]
 
 
 class Listing(SourceKind):
     name = "listing"
 
     async def discover(self, source, fetcher, settings):
-        fetched = await fetcher.fetch(source.url)
-        return parse_listing(fetched.content, fetched.url, link_selector=source.link_selector)
+        def parse(fetched):
+            return parse_listing(fetched.content, fetched.url, link_selector=source.link_selector), []
+
+        return (await fetcher.document(source.url, parse))[0]
 
 
 class Sitemap(SourceKind):
     name = "sitemap"
 
     async def discover(self, source, fetcher, settings):
-        fetched = await fetcher.fetch(source.url)
-        links, children = parse_sitemap(fetched.content, fetched.url, limit=source.max_links)
+        def parse(fetched):
+            return parse_sitemap(fetched.content, fetched.url, limit=source.max_links)
+
+        links, children = await fetcher.document(source.url, parse)
         for child in children[:SITEMAP_CHILDREN]:
-            try:
-                sub = await fetcher.fetch(child)
-                links += parse_sitemap(sub.content, sub.url, limit=source.max_links)[0]
+            try:  # each child is conditional too: an unchanged child costs a 304
+                links = links + (await fetcher.document(child, lambda f: (parse(f)[0], [])))[0]
             except MonitorError as exc:  # one broken child sitemap costs only its links
                 log.warning("sitemap %s: %s", child, exc)
         return links
@@ -105,12 +111,14 @@ class Naver(SourceKind):
         if not (naver.client_id and naver.client_secret):
             raise ConfigError("NAVER_CLIENT_ID and NAVER_CLIENT_SECRET are not set")
         params = {"query": source.query, "display": min(100, source.max_links), "sort": "date"}
-        fetched = await fetcher.fetch(
+        # Conditional like every source document, in case the API sends validators.
+        links, _ = await fetcher.document(
             f"{source.url or naver.api_url}?{urlencode(params)}",
+            lambda fetched: (parse_naver_search(fetched.content), []),
             check_robots=False,
             headers={"X-Naver-Client-Id": naver.client_id, "X-Naver-Client-Secret": naver.client_secret},
         )
-        return parse_naver_search(fetched.content)
+        return links
 
 
 for _kind in (Feed(), Listing(), Sitemap(), Naver()):

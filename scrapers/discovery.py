@@ -107,8 +107,20 @@ def parse_feed(data: bytes, base_url: str, *, content_type: str | None = None) -
         if not href:
             continue
         published = _dt(entry.get("published_parsed") or entry.get("updated_parsed"))
+        # An explicit `updated` (Atom, or RSS extensions) is an edit signal; a bare RSS item has none.
+        updated = _dt(entry.get("updated_parsed")) if entry.get("published_parsed") else None
         title = html_lib.unescape(entry.get("title") or "").strip() or None
-        links.append(DiscoveredLink(url=_join(base_url, href), title=title, published=published))
+        summary = re.sub(r"<[^>]+>", " ", html_lib.unescape(entry.get("summary") or ""))
+        links.append(
+            DiscoveredLink(
+                url=_join(base_url, href),
+                title=title,
+                published=published,
+                updated=updated,
+                author=(entry.get("author") or "").strip() or None,
+                summary=" ".join(summary.split())[:500] or None,
+            )
+        )
     return _newest_first(links)
 
 
@@ -147,12 +159,14 @@ def parse_sitemap(
             children.append(url)
             continue
         when = _TAG["pubdate"].search(inner) or _TAG["lastmod"].search(inner)
+        lastmod = _TAG["lastmod"].search(inner)
         title = _TAG["title"].search(inner)
         links.append(
             DiscoveredLink(
                 url=url,
                 title=_cdata(title.group(1)) if title else None,
                 published=parse_date(_cdata(when.group(1))) if when else None,
+                updated=parse_date(_cdata(lastmod.group(1))) if lastmod else None,
             )
         )
     return _newest_first(links)[:limit], children
@@ -195,10 +209,28 @@ def parse_listing(
             continue
         title = node_text(a) or None
         if url not in seen or (title and not seen[url].title):
-            seen[url] = DiscoveredLink(url=url, title=title)
+            seen[url] = DiscoveredLink(url=url, title=title, updated=_listed_edit_time(a))
         if len(seen) >= MAX_LINKS:
             break
     return list(seen.values())
+
+
+_EDITED = re.compile(r"수정\s*[:：]?\s*(\d{4}[.\-/]\s?\d{1,2}[.\-/]\s?\d{1,2}\.?\s*\d{1,2}:\d{2}(?::\d{2})?)")
+
+
+def _listed_edit_time(a) -> datetime | None:
+    """A listing's visible "수정 2025-06-03 10:00" beside the link (in the link's list item or row)."""
+    node = a.parent
+    for _ in range(3):  # the <a>'s cell, row or list item; not the whole list
+        if node is None:
+            return None
+        if node.tag in ("li", "tr", "article", "dd", "div") and len(node.css("a[href]")) <= 3:
+            m = _EDITED.search(node_text(node))
+            return (
+                parse_date(re.sub(r"\s+", " ", m.group(1).replace(".", "-").replace("/", "-"))) if m else None
+            )
+        node = node.parent
+    return None
 
 
 def parse_naver_search(data: bytes) -> list[DiscoveredLink]:

@@ -31,7 +31,7 @@ from .meta import (
 from .models import Article, Hints
 from .payload import payload_paragraphs
 from .profiles import REGISTRY, Profile, detect_profile
-from .titles import choose_title
+from .titles import HINT_SCORE, choose_title
 
 _HANGUL = re.compile(r"[가-힣]")
 _BYLINE_NODES = '[class*="byline"], [class*="writer"], [class*="reporter"], [class*="author"], [rel="author"]'
@@ -210,5 +210,6 @@ def extract_article(
         extractor=extractor,
         subtitle=subtitle,
         url=url,
+        title_source="hint" if hint_title and title_score == HINT_SCORE else "page",
         confidence=_confidence(extractor, "\n\n".join(paras), title_score, density, assembled),
     )

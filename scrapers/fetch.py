@@ -24,6 +24,7 @@ import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
@@ -40,6 +41,7 @@ PROJECT_URL = "https://github.com/ai-center-monitor/ai-center-monitor"
 DEFAULT_USER_AGENT = f"ai-center-monitor/0.1 (+{PROJECT_URL})"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least the first 500 KiB
+ROBOTS_MAX_AGE = 86400.0  # RFC 9309: a cached robots.txt may be used for up to 24 hours
 # 100.64/10 (carrier-grade NAT) and the other special ranges are refused too.
 _EXTRA_FORBIDDEN = [ipaddress.ip_network(n) for n in ("100.64.0.0/10", "192.0.0.0/24", "198.18.0.0/15")]
 
@@ -260,6 +262,15 @@ class HostGate:
         self._sem.release()
 
 
+class RobotsCache(Protocol):
+    """Where robots.txt files outlive one process (the application passes one in; the fetcher
+    knows no database). Times are wall-clock seconds since the epoch."""
+
+    def get(self, origin: str) -> tuple[int, bytes, float] | None: ...
+
+    def put(self, origin: str, status: int, body: bytes, fetched_at: float) -> None: ...
+
+
 class Fetcher:
     """Fetch pages politely; one instance per crawl or daemon, shared by every source."""
 
@@ -272,8 +283,12 @@ class Fetcher:
         clock: Callable[[], float] = time.monotonic,
         record: Cassette | None = None,
         replay: Cassette | None = None,
+        robots_cache: RobotsCache | None = None,
+        wall: Callable[[], float] = time.time,
     ):
         self.settings = s = settings or FetchSettings()
+        self._robots_cache, self._wall = robots_cache, wall
+        self.robots_fetches = 0  # robots.txt requests actually sent (the rest came from a cache)
         self._sleep, self._clock = sleep, clock
         self._record, self._replay = record, replay
         transport = guarded_transport(s, resolver)
@@ -459,18 +474,33 @@ class Fetcher:
         self._gate(parts.hostname or "", float(delay) if delay else None)
 
     async def _load_robots(self, origin: str):
-        from protego import Protego
-
+        cached = self._robots_cache.get(origin) if self._robots_cache is not None else None
+        if cached is not None and 0 <= self._wall() - cached[2] < ROBOTS_MAX_AGE:
+            return _robots_rules(*cached[:2])
+        self.robots_fetches += 1
         try:
             fetched = await self._fetch_with_retries(
                 f"{origin}/robots.txt", None, None, ROBOTS_MAX_BYTES, True
             )
+            status, body = 200, fetched.content
         except FetchError as exc:
             if exc.kind is K.HTTP_STATUS and exc.status is not None and 400 <= exc.status < 500:
-                return None  # RFC 9309: unavailable (4xx) means allow everything
-            log.warning("robots.txt for %s unreachable (%s): disallowing for now", origin, exc)
-            return str(exc)  # server error, timeout or refused: unreachable means disallow (RFC 9309)
-        try:
-            return Protego.parse(fetched.content.decode("utf-8", "replace"))
-        except Exception:  # a robots file we cannot parse restricts nothing
-            return None
+                status, body = exc.status, b""  # RFC 9309: unavailable (4xx) means allow everything
+            else:
+                log.warning("robots.txt for %s unreachable (%s): disallowing for now", origin, exc)
+                return str(exc)  # server error, timeout or refused: unreachable means disallow (RFC 9309)
+        if self._robots_cache is not None:  # an unreachable file is not cached: it is asked again soon
+            self._robots_cache.put(origin, status, body, self._wall())
+        return _robots_rules(status, body)
+
+
+def _robots_rules(status: int, body: bytes):
+    """Protego rules for a fetched robots.txt, or None when nothing is restricted."""
+    from protego import Protego
+
+    if status != 200:
+        return None
+    try:
+        return Protego.parse(body.decode("utf-8", "replace"))
+    except Exception:  # a robots file we cannot parse restricts nothing
+        return None

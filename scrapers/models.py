@@ -27,6 +27,7 @@ class Article:
     # 0-1: how sure the extractor is that `body` is the whole story and `title` its headline
     # (text density, how the body was assembled, agreement of title sources, body length).
     confidence: float = 1.0
+    title_source: str = "page"  # "page" | "hint": the title came from the feed, sitemap or listing
 
     def to_dict(self) -> dict:
         return {
@@ -63,6 +64,19 @@ class DiscoveredLink:
     title: str | None = None
     published: datetime | None = None
     source: str | None = None
+    updated: datetime | None = None
+    author: str | None = None
+    summary: str | None = None
+
+    @property
+    def hints(self) -> Hints:
+        return Hints(
+            title=self.title,
+            published=self.published,
+            updated=self.updated,
+            author=self.author,
+            summary=self.summary,
+        )
 
 
 @dataclass(frozen=True, slots=True)

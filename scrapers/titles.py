@@ -77,6 +77,9 @@ def _agrees(heading: str, meta: str) -> bool:
     return len(h) >= 6 and len(m) >= 6 and (h in m or m in h or (len(h) >= 10 and h[:10] == m[:10]))
 
 
+HINT_SCORE = 0.8  # the title score when the feed's hint settled it (Article.title_source = "hint")
+
+
 def choose_title(
     tree: LexborHTMLParser, site: str | None, metas: dict[str, str], hint: str | None = None
 ) -> tuple[str | None, float]:
@@ -91,7 +94,7 @@ def choose_title(
                 return (m if h.isupper() and _norm(m) == _norm(h) else h), 1.0
     if hint and (not h1s or meta_titles):
         # The page has no headline, or its candidates disagree: the feed's title settles it.
-        return clean_text(hint), 0.8
+        return clean_text(hint), HINT_SCORE
     if h1s and (len(h1s[0]) >= 10 or not meta_titles):
         return h1s[0], 0.7  # the visible headline, unconfirmed
     if meta_titles:

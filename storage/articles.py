@@ -26,6 +26,7 @@ from .models import (
 )
 from .outbox import alert_facts, enqueue
 from .story_index import find_story, index_signature
+from .unmatched import forget_kept, keep_article
 
 # Planning is the application's: storage hands it the save result and the facts it knows, and
 # writes the rows it returns in the same transaction as the article.
@@ -87,10 +88,13 @@ def save_article(
     now: datetime,
     keep_unmatched: bool = False,
     plan: AlertPlanner | None = None,
+    keep_text: bool = False,
 ) -> SaveResult:
     """Store one extracted article in one BEGIN IMMEDIATE transaction, with its planned alerts.
 
-    Fields longer than their cap (`models.FIELD_CAPS`) are cut before anything is stored or planned.
+    An unmatched article is only "seen" unless `keep_unmatched` (stored in full) or
+    `keep_text` (its title and body kept compressed, for re-matching). Fields longer than
+    their cap (`models.FIELD_CAPS`) are cut before anything is stored or planned.
     """
     item = _capped(item)
     bhash = body_hash(item.article.body)
@@ -116,6 +120,8 @@ def save_article(
             result = _update_existing(db, article_id, item, bhash, stamp)
         elif not item.matches and not keep_unmatched:
             log(None)
+            if keep_text:
+                keep_article(db, item, bhash, now)
             return SaveResult(status="seen")
         else:
             row = db.execute("SELECT id FROM articles WHERE content_hash = ? LIMIT 1", (bhash,)).fetchone()
@@ -155,8 +161,8 @@ def _insert_new(db, item: ArticleInput, bhash: str, stamp: str) -> SaveResult:
     published = art.published.isoformat() if art.published else None
     article_id = db.execute(
         """INSERT INTO articles(canonical_url, url, source, title, byline, published, body, site_name, extractor,
-                                content_hash, story_id, version, matched, first_seen, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)""",
+                                content_hash, story_id, version, matched, first_seen, updated_at, title_source)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)""",
         (
             item.canonical_url,
             item.url,
@@ -172,8 +178,10 @@ def _insert_new(db, item: ArticleInput, bhash: str, stamp: str) -> SaveResult:
             int(bool(item.matches)),
             stamp,
             stamp,
+            art.title_source,
         ),
     ).lastrowid
+    forget_kept(db, item.urls)
     if new_story:
         db.execute("UPDATE stories SET representative_article_id = ? WHERE id = ?", (article_id, story_id))
     _add_urls(db, article_id, item.urls)
@@ -210,7 +218,7 @@ def _update_existing(db, article_id: int, item: ArticleInput, bhash: str, stamp:
     _add_version(db, article_id, version, art, bhash, change.diff, stamp)
     db.execute(
         """UPDATE articles SET title = ?, byline = ?, body = ?, content_hash = ?, version = ?, updated_at = ?,
-               published = COALESCE(?, published) WHERE id = ?""",
+               published = COALESCE(?, published), title_source = ? WHERE id = ?""",
         (
             art.title,
             art.byline,
@@ -219,6 +227,7 @@ def _update_existing(db, article_id: int, item: ArticleInput, bhash: str, stamp:
             version,
             stamp,
             art.published.isoformat() if art.published else None,
+            art.title_source,
             article_id,
         ),
     )
@@ -232,6 +241,82 @@ def _update_existing(db, article_id: int, item: ArticleInput, bhash: str, stamp:
         diff=change.diff,
         topics=topics,
     )
+
+
+def add_topics(
+    db: sqlite_utils.Database,
+    article_id: int,
+    item: ArticleInput,
+    *,
+    now: datetime,
+    plan: AlertPlanner | None = None,
+) -> SaveResult | None:
+    """Re-matching a stored article: record the topics it newly matches and plan their alerts
+    as for a new article (a story already announced for a topic is not announced again)."""
+    with write_transaction(db):
+        row = db.execute("SELECT story_id, version FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        story_id, version = row
+        have = {
+            r[0] for r in db.execute("SELECT topic FROM topic_matches WHERE article_id = ?", (article_id,))
+        }
+        new = tuple(m for m in item.matches if m.topic not in have)
+        if not new:
+            return None
+        for m in new:
+            db.execute(
+                "INSERT INTO topic_matches(article_id, topic, terms, snippets) VALUES (?, ?, ?, ?)",
+                (
+                    article_id,
+                    m.topic,
+                    json.dumps(list(m.terms), ensure_ascii=False),
+                    json.dumps(m.snippets, ensure_ascii=False),
+                ),
+            )
+        db.execute("UPDATE articles SET matched = 1 WHERE id = ?", (article_id,))
+        earlier = _story_topics(db, story_id, article_id)
+        topics = tuple(m.topic for m in new)
+        result = SaveResult(
+            status="new",
+            article_id=article_id,
+            story_id=story_id,
+            version=version,
+            topics=topics,
+            story_new_topics=tuple(t for t in topics if t not in earlier),
+            joined_story=True,
+        )
+        if plan is not None:
+            rows = plan(result, item, alert_facts(db, article_id))
+            enqueue(db, rows, article_id=article_id, story_id=story_id, now=now)
+        return result
+
+
+def stored_articles(
+    db: sqlite_utils.Database, since: datetime | None = None
+) -> list[tuple[int, ArticleInput]]:
+    """Every stored article as the pipeline handed it over (for re-matching)."""
+    sql = """SELECT id, canonical_url, url, source, title, byline, published, body, site_name, extractor,
+                    title_source FROM articles"""
+    params: list = []
+    if since is not None:
+        sql += " WHERE first_seen >= ?"
+        params.append(to_db_time(since))
+    out = []
+    for r in db.execute(sql + " ORDER BY id", params).fetchall():
+        art = Article(
+            title=r[4],
+            byline=r[5],
+            published=datetime.fromisoformat(r[6]) if r[6] else None,
+            body=r[7],
+            canonical_url=r[1],
+            site_name=r[8],
+            extractor=r[9] or "generic",
+            url=r[2],
+            title_source=r[10] or "page",
+        )
+        out.append((r[0], ArticleInput(canonical_url=r[1], url=r[2], source=r[3] or "", article=art)))
+    return out
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import sqlite_utils
 
 from scrapers.errors import MonitorError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -128,6 +128,31 @@ MIGRATIONS: dict[int, list] = {
         ) WITHOUT ROWID""",
         lambda db: _reindex_signatures(db),
         "ALTER TABLE articles DROP COLUMN signature",
+    ],
+    6: [
+        # Sources answer conditional GETs: validators per source URL (feed, listing, sitemap and
+        # each child, Naver), with the links last parsed from it, so a 304 costs no parse.
+        """CREATE TABLE source_documents (
+            url TEXT PRIMARY KEY, source TEXT, etag TEXT, last_modified TEXT, checked_at TEXT NOT NULL,
+            changed_at TEXT NOT NULL, bytes INTEGER NOT NULL DEFAULT 0, links BLOB NOT NULL
+        )""",
+        # robots.txt shared by one-shot crawls for up to 24 h (RFC 9309).
+        """CREATE TABLE robots_txt (
+            origin TEXT PRIMARY KEY, status INTEGER NOT NULL, body BLOB NOT NULL, fetched_at TEXT NOT NULL
+        )""",
+        # Rechecks by age and by signal: when a link was first seen and last listed, and what its
+        # source said about it (the feed's `updated`, a sitemap lastmod, a listing's 수정 time).
+        "ALTER TABLE fetch_log ADD COLUMN first_seen TEXT",
+        "ALTER TABLE fetch_log ADD COLUMN listed_at TEXT",
+        "ALTER TABLE fetch_log ADD COLUMN hint_updated TEXT",
+        "ALTER TABLE articles ADD COLUMN title_source TEXT NOT NULL DEFAULT 'page'",
+        # Unmatched articles kept (compressed) for re-matching when topics change.
+        """CREATE TABLE unmatched_articles (
+            url TEXT PRIMARY KEY, canonical_url TEXT NOT NULL, source TEXT, content_hash TEXT NOT NULL,
+            data BLOB NOT NULL, seen_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX unmatched_seen ON unmatched_articles(seen_at)",
+        "CREATE TABLE monitor_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ],
 }
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from scrapers.models import Article
+from scrapers.models import Article, DiscoveredLink
 
 # The longest value stored for each article field, in characters. A hostile page (a 1 MB
 # <title>) is cut here, once, so every reader and alert format sees bounded values.
@@ -147,6 +147,9 @@ class FetchRecord:
     article_id: int | None = None
     matched: bool = False
     error_kind: str | None = None
+    first_seen: datetime | None = None
+    listed_at: datetime | None = None
+    hint_updated: datetime | None = None  # what the source last said of the link's edit time
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -171,3 +174,53 @@ class SourceState:
     dated_share: float | None = None
     quality_failures: int = 0
     sample_page: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """A feed, listing, sitemap (or child) or API answer as last fetched: its validators and links."""
+
+    url: str
+    source: str | None
+    etag: str | None
+    last_modified: str | None
+    checked_at: datetime
+    changed_at: datetime  # the last 200
+    bytes: int = 0
+    links: tuple[DiscoveredLink, ...] = ()
+    children: tuple[str, ...] = ()  # a sitemap index's child sitemaps
+
+
+@dataclass(frozen=True, slots=True)
+class RobotsRecord:
+    """A robots.txt as fetched: status (200, or the 4xx that means allow-all) and body."""
+
+    origin: str
+    status: int
+    body: bytes
+    fetched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class KeptArticle:
+    """An unmatched article kept for re-matching (title and body stored compressed)."""
+
+    url: str
+    canonical_url: str
+    source: str | None
+    article: Article
+    seen_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RecheckRow:
+    """A stored link's recheck facts, for `monitor show` and `monitor status`."""
+
+    url: str
+    source: str | None
+    article_id: int | None
+    title_source: str | None
+    first_seen: datetime | None
+    checked_at: datetime | None
+    listed_at: datetime | None
+    hint_updated: datetime | None

@@ -72,6 +72,8 @@ class SiteServer:
         shutil.copytree(FIXTURES / "sites" / "demo", root)
         self.types = json.loads((root / "_types.json").read_text())
         self.hits: Counter[str] = Counter()
+        self.conditional: Counter[str] = Counter()  # requests carrying If-None-Match / If-Modified-Since
+        self.not_modified: Counter[str] = Counter()  # answered 304
         self.robots: tuple[int, bytes] | None = None
         outer = self
 
@@ -83,6 +85,8 @@ class SiteServer:
 
             def do_GET(self):
                 outer.hits[self.path] += 1
+                if self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"):
+                    outer.conditional[self.path] += 1
                 try:
                     outer.handle(self)
                 except (BrokenPipeError, ConnectionResetError):
@@ -109,6 +113,17 @@ class SiteServer:
         text = f.read_bytes().decode(enc)
         assert old in text, f"{old!r} not in {path}"
         f.write_bytes(text.replace(old, new).encode(enc))
+
+    def add(self, path: str, body: bytes, ctype: str) -> None:
+        """Publish a further page (a test's own outlet) at `path`."""
+        f = self.file_for(path)
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_bytes(body)
+        self.types[path] = ctype
+
+    def reset_counts(self) -> None:
+        for counter in (self.hits, self.conditional, self.not_modified):
+            counter.clear()
 
     # -- serving -----------------------------------------------------------------------------
     def send(self, h, status: int, body: bytes = b"", headers: dict | None = None) -> None:
@@ -141,6 +156,7 @@ class SiteServer:
         body = f.read_bytes().decode(enc).replace(DEMO_BASE, self.base).encode(enc)
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         if h.headers.get("If-None-Match") == etag:
+            self.not_modified[h.path] += 1
             return self.send(h, 304, b"", {"ETag": etag})
         self.send(
             h, 200, body, {"Content-Type": ctype, "ETag": etag, "Last-Modified": formatdate(usegmt=True)}
