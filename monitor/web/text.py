@@ -26,12 +26,15 @@ class Segment:
 def highlight(text: str, patterns: Iterable[re.Pattern[str]]) -> tuple[Segment, ...]:
     """Split `text` into plain and marked segments where any pattern matches (overlaps merged)."""
     spans = sorted((m.start(), m.end()) for p in patterns for m in p.finditer(text) if m.end() > m.start())
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:  # overlapping or touching: one mark
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
     out: list[Segment] = []
     pos = 0
-    for start, end in spans:
-        if end <= pos:
-            continue
-        start = max(start, pos)
+    for start, end in merged:
         if start > pos:
             out.append(Segment(text[pos:start]))
         out.append(Segment(text[start:end], True))
