@@ -128,7 +128,9 @@ def test_json_is_what_the_cli_prints(web, crawled, capsys):
     assert [{k: s[k] for k in cli[0]} for s in api] == cli
     assert main(["search", "컴퓨팅센터", "--json", "--config", str(crawled)]) == 0
     cli_hits = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert web.get("/api/search", params={"q": "컴퓨팅센터"}).json() == cli_hits
+    api_hits = web.get("/api/search", params={"q": "컴퓨팅센터"}).json()
+    assert sorted(api_hits, key=lambda h: h["id"]) == sorted(cli_hits, key=lambda h: h["id"])
+    assert [h["id"] for h in api_hits] == sorted((h["id"] for h in api_hits), reverse=True)
     assert cli_hits and any(h["title"] == HN_TITLE for h in cli_hits)
     one = web.get(f"/api/stories/{_story_id(web, HN_TITLE)}").json()
     assert [v["version"] for v in one["articles"][0]["versions"]] == [1, 2]
@@ -266,3 +268,18 @@ def test_diff_rows_mark_added_removed_and_changed_words():
     assert diff_rows("t", "a\n\nb", "t", "a\n\nb") == ()
     assert paragraphs(" a \n\n\n b ") == ["a", "b"]
     assert kst("2026-01-01T00:00:00.000000Z") == "2026-01-01 09:00"
+
+
+def test_search_page_finds_what_search_articles_finds_a_page_at_a_time(crawled):
+    from storage.articles import search_articles
+    from storage.db import open_db
+    from storage.queries import search_page
+
+    db = open_db(load_settings(crawled).storage.path, read_only=True)
+    for query in ("포항", "아시아·태평양", "포항 컴퓨팅센터", "없는낱말"):  # LIKE, trigram, both, none
+        every = search_articles(db, query, limit=1000)
+        pages = [search_page(db, query, 2, offset) for offset in (0, 2, 4, 6)]
+        flat = [h for p in pages for h in p]
+        assert sorted(flat, key=lambda h: h["id"]) == sorted(every, key=lambda h: h["id"]), query
+        assert [h["id"] for h in flat] == sorted((h["id"] for h in flat), reverse=True)
+    assert len(search_articles(db, "포항", limit=1000)) >= 3

@@ -12,12 +12,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from storage.articles import search_articles
 from storage.outbox import list_deliveries, outbox_counts
 from storage.queries import (
     StoryFilter,
     article_texts,
     outlet_names,
+    search_page,
     stories_by_id,
     story_detail,
     story_summaries,
@@ -159,10 +159,9 @@ async def search(request: Request) -> Response:
     more = False
     if query:
         reader = request.app.state.reader
-        wanted = page * SEARCH_PAGE
-        found = await reader(search_articles, query, min(wanted + 1, 2000))
-        more = len(found) > wanted
-        hits = found[(page - 1) * SEARCH_PAGE : wanted]
+        found = await reader(search_page, query, SEARCH_PAGE + 1, (page - 1) * SEARCH_PAGE)
+        more = len(found) > SEARCH_PAGE
+        hits = found[:SEARCH_PAGE]
         texts = await reader(article_texts, [h["id"] for h in hits])
         patterns = query_patterns(query)
         for h in hits:
@@ -246,7 +245,7 @@ async def topic_feed(request: Request) -> Response:
 
 
 def _stories_for_query(db, query: str) -> list[dict]:
-    hits = search_articles(db, query, limit=500)
+    hits = search_page(db, query, limit=500)
     ids = sorted({h["story_id"] for h in hits if h["story_id"] is not None}, reverse=True)
     return stories_by_id(db, ids[:FEED_ENTRIES])
 
@@ -261,6 +260,7 @@ async def search_feed(request: Request) -> Response:
 
 
 # --- JSON: the objects `monitor stories --json` / `monitor search --json` print ------------
+# (search: the same rows, newest stored first rather than by publish date: see search_page)
 
 
 async def api_stories(request: Request) -> Response:
@@ -285,7 +285,8 @@ async def api_search(request: Request) -> Response:
     if not query:
         return JSONResponse({"error": "q is required"}, status_code=400)
     limit = _int(request, "limit", high=500) or 50
-    return JSONResponse(await request.app.state.reader(search_articles, query, limit))
+    offset = _int(request, "offset", low=0) or 0
+    return JSONResponse(await request.app.state.reader(search_page, query, limit, offset))
 
 
 # --- errors ---------------------------------------------------------------------------------
