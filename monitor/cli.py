@@ -154,7 +154,20 @@ def cmd_rematch(args) -> int:
 def cmd_run(args) -> int:
     from .scheduler import run_daemon
 
-    return run_daemon(_settings(args), replay=Cassette(args.replay) if args.replay else None, tick=args.tick)
+    settings = _settings(args)
+    if args.web:
+        from .web.server import check_bind
+
+        check_bind(settings, args.web)  # refused before anything starts
+    replay = Cassette(args.replay) if args.replay else None
+    return run_daemon(settings, replay=replay, tick=args.tick, web=args.web)
+
+
+def cmd_serve(args) -> int:
+    from .web.server import run_server
+
+    settings = _settings(args)
+    return run_server(settings, args.bind or settings.web.bind)
 
 
 def cmd_search(args) -> int:
@@ -325,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("run", parents=[common], help="the long-running service")
     s.add_argument("--replay", metavar="DIR", help=argparse.SUPPRESS)
     s.add_argument("--tick", type=float, default=None, help=argparse.SUPPRESS)
+    s.add_argument("--web", metavar="HOST:PORT", help="also serve the web reader on this loop")
     s.set_defaults(func=cmd_run)
 
     s = sub.add_parser(
@@ -335,6 +349,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-alerts", action="store_true", help="store new matches without alerting")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_rematch)
+    s = sub.add_parser("serve", parents=[common], help="the web reader (read-only)")
+    s.add_argument("--bind", metavar="HOST:PORT", help="default: [web] bind (127.0.0.1:8080)")
+    s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("extract", parents=[common], help="extract one article from a file or URL")
     s.add_argument("target", metavar="FILE_OR_URL")
@@ -402,7 +419,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.action == "retry" and args.target and not args.target.isdigit():
             parser.error(f"alerts retry: {args.target!r} is not a delivery id")
     # One-shot commands print their own result; only the service logs at INFO by default.
-    setup_logging(args.log_format, verbose=args.verbose, quiet=args.quiet or args.command != "run")
+    setup_logging(
+        args.log_format, verbose=args.verbose, quiet=args.quiet or args.command not in ("run", "serve")
+    )
     try:
         return args.func(args)
     except ConfigError as exc:

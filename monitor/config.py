@@ -96,6 +96,27 @@ class AlertsConfig:
     allow_private_networks: bool = False  # webhooks to loopback/private addresses (SSRF guard)
 
 
+def _web_lang(value: str) -> str | None:
+    return None if value in ("ko", "en") else f'must be "ko" or "en", got {value!r}'
+
+
+def _host_port(value: str) -> str | None:
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        return f"needs HOST:PORT (e.g. 127.0.0.1:8080), got {value!r}"
+    return None
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """The web reader (`monitor serve`, `monitor run --web`)."""
+
+    bind: str = key("127.0.0.1:8080", check=_host_port)
+    lang: str = key("ko", check=_web_lang)
+    # Required for any bind beyond loopback; when set, every request must carry it.
+    token: str | None = key(None, secret=True)
+
+
 @dataclass(frozen=True)
 class NaverConfig:
     api_url: str = key("https://openapi.naver.com/v1/search/news.json", check=_http_url)
@@ -142,6 +163,7 @@ class Settings:
     fetch: FetchConfig = field(default_factory=FetchConfig)
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     naver: NaverConfig = field(default_factory=NaverConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     sources: tuple[SourceConfig, ...] = ()
     topics: tuple[Topic, ...] = ()
     webhooks: tuple[WebhookConfig, ...] = ()
@@ -163,7 +185,12 @@ class Settings:
         return dataclasses.replace(self, storage=dataclasses.replace(self.storage, path=path))
 
 
-TABLES: dict[str, type] = {"storage": StorageConfig, "fetch": FetchConfig, "alerts": AlertsConfig}
+TABLES: dict[str, type] = {
+    "storage": StorageConfig,
+    "fetch": FetchConfig,
+    "alerts": AlertsConfig,
+    "web": WebConfig,
+}
 ARRAYS: dict[str, type] = {"sources": SourceConfig, "topics": TopicConfig, "webhooks": WebhookConfig}
 
 

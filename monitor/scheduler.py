@@ -87,8 +87,17 @@ class DaemonLock:
 
 
 class Daemon:
-    def __init__(self, settings: Settings, *, replay: Cassette | None = None, tick: float | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        replay: Cassette | None = None,
+        tick: float | None = None,
+        web: str | None = None,
+    ):
         self.settings = settings
+        self.web = web  # HOST:PORT of the web reader served on this loop, if any
+        self.web_failed = False
         self.replay = replay
         self.delivery_every = tick or DELIVERY_EVERY
         self.db = open_store(settings)
@@ -182,6 +191,13 @@ class Daemon:
                 if job.id.startswith("source:"):
                     job.modify(next_run_time=soon)
 
+    async def web_job(self) -> None:
+        from .web.server import serve_embedded
+
+        if not await serve_embedded(self.settings, self.web, self.stop):
+            self.web_failed = True  # asked for the reader and cannot have it: stop, say why
+            self.stop.set()
+
     def schedule(self) -> None:
         for i, source in enumerate(s for s in self.settings.sources if s.enabled):
             self.scheduler.add_job(
@@ -231,8 +247,11 @@ class Daemon:
                 len(self.settings.webhooks),
                 self.settings.storage.path,
             )
+            web = asyncio.create_task(self.web_job()) if self.web else None
             await self.stop.wait()
             self.scheduler.shutdown(wait=False)
+            if web is not None:  # let uvicorn finish its open responses before the rest is cancelled
+                await asyncio.wait([web], timeout=5)
             pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
             for task in pending:
                 task.cancel()
@@ -240,7 +259,7 @@ class Daemon:
                 await asyncio.wait(pending, timeout=5)
         self.db.conn.close()
         log.info("monitor stopped")
-        return self.exit_code
+        return 1 if self.web_failed else self.exit_code
 
     def _request_stop(self, sig: signal.Signals) -> None:
         if not self.stop.is_set():
@@ -248,7 +267,9 @@ class Daemon:
             self.stop.set()
 
 
-def run_daemon(settings: Settings, *, replay: Cassette | None = None, tick: float | None = None) -> int:
+def run_daemon(
+    settings: Settings, *, replay: Cassette | None = None, tick: float | None = None, web: str | None = None
+) -> int:
     require_topics(settings)
     lock = DaemonLock(settings.storage.path)
     try:
@@ -257,6 +278,6 @@ def run_daemon(settings: Settings, *, replay: Cassette | None = None, tick: floa
         log.error("%s", exc)  # the service's logs are its output: one line, text or JSON
         return 1
     try:
-        return asyncio.run(Daemon(settings, replay=replay, tick=tick).main())
+        return asyncio.run(Daemon(settings, replay=replay, tick=tick, web=web).main())
     finally:
         lock.release()

@@ -10,7 +10,9 @@ inside one, only plain SQL is used (sqlite-utils' write helpers commit on their 
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -194,7 +196,7 @@ def open_db(
             )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if not memory and not read_only:
-            conn.execute("PRAGMA journal_mode = WAL")
+            _set_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
         # The near-duplicate index is probed at random keys: keep it in memory rather than
         # SQLite's 2 MB default, and read the rest of the file through mmap.
@@ -220,6 +222,20 @@ def open_db(
         return db
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"cannot open database {path}: {exc}") from exc
+
+
+def _set_wal(conn: sqlite3.Connection) -> None:
+    """Switch a file to WAL. Two processes creating a new file at once can get "database is
+    locked" here at once, without SQLite's busy handler: wait and retry like the handler would."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01 + random.random() * 0.05)
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:

@@ -173,7 +173,7 @@ print(db.execute("PRAGMA user_version").fetchone()[0])
 
 
 def test_two_processes_opening_a_new_database_at_once_both_proceed(tmp_path):
-    for attempt in range(10):
+    for attempt in range(20):
         path = tmp_path / f"new{attempt}.db"
         at = time.time() + 0.5
         procs = [
