@@ -169,7 +169,10 @@ def cmd_status(args) -> int:
         ["name", "health", "health_reason", "last_success", "last_error", "consecutive_failures", "next_due"],
     )
     a = status["alerts"]
-    print(f"\nalerts: {a.get('pending', 0)} pending, {a.get('failed', 0)} failed, {a.get('sent', 0)} sent")
+    print(
+        f"\nalerts: {a.get('pending', 0)} pending, {a.get('failed', 0)} failed, {a.get('sent', 0)} sent, "
+        f"{a.get('held', 0)} held for digests"
+    )
     return 0
 
 

@@ -15,6 +15,7 @@ from storage.outbox import outbox_counts
 from .alerts import deliver_with_grace, make_client, send
 from .clock import utcnow
 from .config import Settings, SourceConfig
+from .digest_outbox import plan_due_digests
 from .errors import ConfigError, DeliveryError
 from .pipeline import CrawlReport, SourceReport, crawl_source, log_report
 
@@ -99,6 +100,7 @@ async def run_crawl(
         bar.close()
     report = CrawlReport(list(reports))
     if settings.webhooks:
+        plan_due_digests(db, settings, utcnow())
         async with make_client() as client:
             delivery = await deliver_with_grace(db, settings, client, utcnow, grace=settings.alerts.grace)
         report.alerts_sent = delivery.sent

@@ -33,6 +33,7 @@ from storage.story_index import warm_dedup_index
 from .alerts import deliver_due, make_client
 from .clock import utcnow
 from .config import Settings, SourceConfig
+from .digest_outbox import plan_due_digests
 from .errors import MonitorError
 from .health import backing_off
 from .pipeline import SourceReport, crawl_source, finish_failed, log_report
@@ -132,6 +133,7 @@ class Daemon:
         if self.stop.is_set() or not self.settings.webhooks:
             return
         try:
+            plan_due_digests(self.db, self.settings, utcnow())  # a digest whose slot passed, once
             rep = await deliver_due(self.db, self.settings, self.client, utcnow)
             if rep.sent or rep.failed:
                 log.info("alerts: %d sent, %d retrying, %d failed", rep.sent, rep.retrying, rep.failed)
