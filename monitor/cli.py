@@ -193,10 +193,14 @@ def cmd_alerts(args) -> int:
         from .runner import send_test
 
         if not args.webhook:
-            raise ConfigError("monitor alerts test WEBHOOK: give a webhook name")
-        ok, message = asyncio.run(send_test(_settings(args), args.webhook))
+            raise ConfigError("monitor alerts test NAME|URL: give a webhook name or a URL")
+        ok, message = asyncio.run(
+            send_test(_settings(args), args.webhook, fmt=args.format, to=args.to or [], sender=args.sender)
+        )
         print(message)
         return 0 if ok else 1
+    if args.action == "preview":
+        return _preview(args)
     rows = [
         {k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(d).items() if k != "payload"}
         for d in list_deliveries(_db(args))
@@ -204,6 +208,33 @@ def cmd_alerts(args) -> int:
     _print_rows(
         rows, args.json, ["id", "event", "webhook", "status", "attempts", "last_error", "article_url"]
     )
+    return 0
+
+
+def _preview(args) -> int:
+    from .clock import utcnow
+    from .digest_outbox import preview_digest
+    from .formats.text import plain
+
+    if not args.target:
+        raise ConfigError("monitor alerts preview NAME: give the name of a digest notifier")
+    settings = _settings(args)
+    hook = settings.webhook(args.target)
+    if hook.mode != "digest":
+        raise ConfigError(
+            f'{hook.name} sends each alert as it happens (mode = "instant"): nothing to preview'
+        )
+    payload, due = preview_digest(_db(args), hook, utcnow())
+    if args.json:
+        print(json.dumps({"due": due.isoformat(), **payload}, ensure_ascii=False, indent=1))
+        return 0
+    from .digest import is_empty, local_time
+
+    tz = hook.timezone or settings.alerts.timezone
+    when = local_time(due.isoformat(), tz)
+    sent = "sent" if not is_empty(payload) or hook.send_empty else "not sent (empty; send_empty = false)"
+    print(f"# next digest for {hook.name} ({hook.schedule}): due {when}, would be {sent}\n")
+    print(plain(payload, tz))
     return 0
 
 
@@ -277,9 +308,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_status)
 
-    s = sub.add_parser("alerts", parents=[common], help="alert deliveries: list, retry ID, test WEBHOOK")
-    s.add_argument("action", nargs="?", choices=("list", "retry", "test"), default="list")
+    s = sub.add_parser(
+        "alerts",
+        parents=[common],
+        help="alert deliveries: list, retry ID, test NAME|URL, preview NAME (the next digest)",
+    )
+    s.add_argument("action", nargs="?", choices=("list", "retry", "test", "preview"), default="list")
     s.add_argument("target", nargs="?")
+    s.add_argument("--format", help="test URL: the format (default: from the URL's scheme)")
+    s.add_argument("--to", action="append", help="test smtp(s)://URL: a recipient (repeatable)")
+    s.add_argument("--from", dest="sender", help="test smtp(s)://URL: the sender address")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_alerts)
 

@@ -258,13 +258,12 @@ def plan_digest(
         planned, digest_id = None, None
         if row is not None:
             enqueue(db, [row], article_id=None, story_id=None, now=now)
-            digest_id = db.execute("SELECT id FROM outbox WHERE dedup_key = ?", (row.dedup_key,)).fetchone()[
-                0
-            ]
+            found = db.execute("SELECT id FROM outbox WHERE dedup_key = ?", (row.dedup_key,)).fetchone()
+            digest_id = found[0]
             planned = _delivery(next(iter(db.query("SELECT * FROM outbox WHERE id = ?", [digest_id]))))
         # Consumed either way: an alert the digest left out (a join nobody asked for) never
         # waits for a later one.
-        db.executemany(
+        db.conn.executemany(
             "UPDATE outbox SET status = 'digested', digest_id = ? WHERE id = ? AND status = 'held'",
             [(digest_id, d.id) for d in held],
         )

@@ -212,8 +212,11 @@ class Email(AlertFormat):
                                 outcome=DeliveryOutcome.PERMANENT,
                             )
                         await client.login(hook.username, hook.password or "")
-                    await client.send_message(
-                        message, sender=parseaddr(hook.sender)[1], recipients=list(hook.to)
+                    # Our own bytes (RFC 2047 headers, base64 / quoted-printable parts): aiosmtplib
+                    # would re-flatten as raw UTF-8 for a server offering SMTPUTF8, which many
+                    # clients and relays on the way still mangle.
+                    await client.sendmail(
+                        parseaddr(hook.sender or "")[1], [parseaddr(a)[1] for a in hook.to], bytes(message)
                     )
                 finally:
                     client.close()
