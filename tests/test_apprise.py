@@ -58,7 +58,7 @@ def test_apprise_secrets_are_masked_in_errors_and_config_show(tmp_path, receiver
     cfg = tmp_path / "c.toml"
     cfg.write_text(
         TOPIC
-        + f'[[webhooks]]\nname = "phones"\nformat = "apprise"\nurl = "tgram://${{TG_TOKEN}}/${{TG_CHAT}}"\n'
+        + '[[webhooks]]\nname = "phones"\nformat = "apprise"\nurl = "tgram://${TG_TOKEN}/${TG_CHAT}"\n'
         + '[[webhooks]]\nname = "m"\nformat = "email"\nurl = "smtp://smtp.example.org:587"\nfrom = "a@example.org"\n'
         + 'to = ["b@example.org"]\nusername = "a@example.org"\npassword = "${SMTP_PASSWORD}"\n',
         "utf-8",

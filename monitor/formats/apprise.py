@@ -73,7 +73,7 @@ class Apprise(AlertFormat):
             ap = apprise.Apprise()
             if not ap.add(url):
                 return None, ""
-            with apprise.LogCapture(level=logging.WARNING) as logs:
+            with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as logs:
                 ok = ap.notify(title=title, body=body, body_format=apprise.NotifyFormat.MARKDOWN)
                 return bool(ok), logs.getvalue()
 
