@@ -22,7 +22,8 @@ TOPIC = '[[topics]]\nname = "ai-center"\nany = ["국가 AI 컴퓨팅센터"]\n'
 def apprise_settings(receiver, environ):
     url = f"json://${{HOOK_USER}}:${{HOOK_TOKEN}}@127.0.0.1:{receiver.port}/hook"
     return parse_settings(
-        TOPIC + f'[[webhooks]]\nname = "phones"\nformat = "apprise"\nurl = "{url}"\ntimeout = 2\n', environ=environ
+        TOPIC + f'[[webhooks]]\nname = "phones"\nformat = "apprise"\nurl = "{url}"\ntimeout = 2\n',
+        environ=environ,
     )
 
 
@@ -42,7 +43,9 @@ def test_apprise_retries_on_5xx_and_never_sends_twice(tmp_path, receiver):
     assert [r["answer"] for r in receiver.requests] == [503, 502, 200]
     body = json.loads(receiver.requests[-1]["body"])
     assert body["title"] == "[AI 센터] 새 기사 · 포항시, 국가 AI 컴퓨팅센터 유치 소식 0"
-    assert "포항시가 국가 AI 컴퓨팅센터 유치를 위해" in body["message"] and "https://x.kr/0" in body["message"]
+    assert (
+        "포항시가 국가 AI 컴퓨팅센터 유치를 위해" in body["message"] and "https://x.kr/0" in body["message"]
+    )
     status, attempts = db.execute("SELECT status, attempts FROM outbox").fetchone()
     assert status == "sent" and attempts == 3
 
@@ -102,8 +105,12 @@ def test_alerts_test_works_for_every_format_with_a_fresh_id(tmp_path, receiver, 
         assert len(ids) == 7 and len(set(ids)) == 7
         mails = smtp.parsed()
         assert len(mails) == 3 and len({m["Message-ID"] for m in mails}) == 3
-        assert mails[0]["Subject"].startswith("[AI 센터] 새 기사 1건 · [테스트]")  # a digest notifier's layout
+        assert mails[0]["Subject"].startswith(
+            "[AI 센터] 새 기사 1건 · [테스트]"
+        )  # a digest notifier's layout
         assert len(receiver.requests) == 4
-        assert main(["alerts", "test", "smtp://127.0.0.1:1", "--config", str(cfg)]) == 2  # no --to: clear error
+        assert (
+            main(["alerts", "test", "smtp://127.0.0.1:1", "--config", str(cfg)]) == 2
+        )  # no --to: clear error
     finally:
         smtp.close()
