@@ -76,7 +76,10 @@ def _hooks_for(settings: Settings, topic: str, disabled: frozenset[str]) -> list
 
 
 def _row(hook: WebhookConfig, key: str, event: str, topic: str | None, data: dict) -> OutboxRow:
-    return OutboxRow(f"msg_{uuid.uuid4().hex}", key, hook.name, event, topic, {"type": event, "data": data})
+    # A digest notifier's alerts are held until its next digest (digest_outbox.py) takes them.
+    status = "held" if hook.mode == "digest" else "pending"
+    payload = {"type": event, "data": data}
+    return OutboxRow(f"msg_{uuid.uuid4().hex}", key, hook.name, event, topic, payload, status)
 
 
 def plan_alerts(

@@ -213,7 +213,10 @@ def cmd_status(args) -> int:
         ["name", "health", "health_reason", "last_success", "last_error", "consecutive_failures", "next_due"],
     )
     a = status["alerts"]
-    print(f"\nalerts: {a.get('pending', 0)} pending, {a.get('failed', 0)} failed, {a.get('sent', 0)} sent")
+    print(
+        f"\nalerts: {a.get('pending', 0)} pending, {a.get('failed', 0)} failed, {a.get('sent', 0)} sent, "
+        f"{a.get('held', 0)} held for digests"
+    )
     return 0
 
 
@@ -242,10 +245,14 @@ def cmd_alerts(args) -> int:
         from .runner import send_test
 
         if not args.webhook:
-            raise ConfigError("monitor alerts test WEBHOOK: give a webhook name")
-        ok, message = asyncio.run(send_test(_settings(args), args.webhook))
+            raise ConfigError("monitor alerts test NAME|URL: give a webhook name or a URL")
+        ok, message = asyncio.run(
+            send_test(_settings(args), args.webhook, fmt=args.format, to=args.to or [], sender=args.sender)
+        )
         print(message)
         return 0 if ok else 1
+    if args.action == "preview":
+        return _preview(args)
     rows = [
         {k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(d).items() if k != "payload"}
         for d in list_deliveries(_db(args))
@@ -261,6 +268,33 @@ def cmd_backup(args) -> int:
 
     size = backup_db(_db(args), args.path)
     print(f"wrote {args.path} ({size / 1e6:.1f} MB)")
+    return 0
+
+
+def _preview(args) -> int:
+    from .clock import utcnow
+    from .digest_outbox import preview_digest
+    from .formats.text import plain
+
+    if not args.target:
+        raise ConfigError("monitor alerts preview NAME: give the name of a digest notifier")
+    settings = _settings(args)
+    hook = settings.webhook(args.target)
+    if hook.mode != "digest":
+        raise ConfigError(
+            f'{hook.name} sends each alert as it happens (mode = "instant"): nothing to preview'
+        )
+    payload, due = preview_digest(_db(args), hook, utcnow())
+    if args.json:
+        print(json.dumps({"due": due.isoformat(), **payload}, ensure_ascii=False, indent=1))
+        return 0
+    from .digest import is_empty, local_time
+
+    tz = hook.timezone or settings.alerts.timezone
+    when = local_time(due.isoformat(), tz)
+    sent = "sent" if not is_empty(payload) or hook.send_empty else "not sent (empty; send_empty = false)"
+    print(f"# next digest for {hook.name} ({hook.schedule}): due {when}, would be {sent}\n")
+    print(plain(payload, tz))
     return 0
 
 
@@ -380,8 +414,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_status)
 
-    s = sub.add_parser("alerts", parents=[common], help="alert deliveries: list, retry ID, test WEBHOOK")
-    s.add_argument("action", nargs="?", choices=("list", "retry", "test"), default="list")
+    s = sub.add_parser(
+        "alerts",
+        parents=[common],
+        help="alert deliveries: list, retry ID, test NAME|URL, preview NAME (the next digest)",
+    )
+    s.add_argument("action", nargs="?", choices=("list", "retry", "test", "preview"), default="list")
     s.add_argument("target", nargs="?")
     s.add_argument(
         "--webhook",
@@ -389,6 +427,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="retry: send to this configured webhook instead (e.g. after renaming it)",
     )
+    s.add_argument("--format", help="test URL: the format (default: from the URL's scheme)")
+    s.add_argument("--to", action="append", help="test smtp(s)://URL: a recipient (repeatable)")
+    s.add_argument("--from", dest="sender", help="test smtp(s)://URL: the sender address")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_alerts)
 

@@ -33,7 +33,9 @@ from .config_schema import (
     key,
     not_negative,
     positive,
+    toml_name,
 )
+from .digest import check_schedule, check_timezone
 from .errors import ConfigError
 from .formats import FORMATS
 from .sources import SOURCE_KINDS
@@ -94,6 +96,7 @@ class FetchConfig:
 class AlertsConfig:
     grace: float = key(10.0, check=not_negative)  # seconds `monitor crawl` waits for due retries
     allow_private_networks: bool = False  # webhooks to loopback/private addresses (SSRF guard)
+    timezone: str = key("Asia/Seoul", check=check_timezone)  # digest schedules and times in mails
 
 
 def _web_lang(value: str) -> str | None:
@@ -138,6 +141,9 @@ class SourceConfig:
     enabled: bool = True
 
 
+MODES = ("instant", "digest")
+
+
 @dataclass(frozen=True)
 class WebhookConfig:
     name: str
@@ -147,6 +153,16 @@ class WebhookConfig:
     topics: tuple[str, ...] = ()
     announce_joins: bool = False
     timeout: float = key(15.0, check=positive)
+    # email: the envelope and header sender (`from` in the file), recipients, SMTP login.
+    sender: str | None = key(None, toml="from")
+    to: tuple[str, ...] = ()
+    username: str | None = key(None, env=True)
+    password: str | None = key(None, secret=True)
+    # instant: one message per alert; digest: one message per schedule slot.
+    mode: str = key("instant", check=lambda v: None if v in MODES else f"must be one of {', '.join(MODES)}")
+    schedule: str | None = key(None, check=check_schedule)
+    send_empty: bool = False
+    timezone: str | None = key(None, check=check_timezone)  # default: [alerts] timezone
 
 
 @dataclass(frozen=True)
@@ -263,6 +279,8 @@ def parse_settings(text: str, *, origin: str = "<string>", environ: dict[str, st
     sources = _check_sources(arrays["sources"], where)
     topics = _topics(arrays["topics"], where)
     webhooks = _check_webhooks(arrays["webhooks"], {t.name for t in topics}, where)
+    # Each notifier carries its zone, so a format renders times without the whole settings.
+    webhooks = [dataclasses.replace(w, timezone=w.timezone or tables["alerts"].timezone) for w in webhooks]
     return Settings(
         **tables,
         naver=naver,
@@ -320,6 +338,12 @@ def _check_webhooks(
             raise where("webhooks", i).error("format", f"{hook.format!r} is not one of {', '.join(FORMATS)}")
         if problem := fmt.check(hook):
             raise where("webhooks", i).error(*problem)
+        if hook.mode == "digest" and not hook.schedule:
+            raise where("webhooks", i).error(
+                "schedule", "a digest needs schedule = 'hourly', 'daily 08:00' or 'weekly mon 08:00'"
+            )
+        if hook.mode == "instant" and hook.schedule:
+            raise where("webhooks", i).error("schedule", 'only used with mode = "digest"')
         if any(t not in topic_names for t in hook.topics):
             raise where("webhooks", i).error(
                 "topics", f"must list configured topics ({', '.join(sorted(topic_names))})"
@@ -336,10 +360,9 @@ def mask(value: str | None) -> str | None:
     return value[:6] + "…" if value.startswith("whsec_") else "…"
 
 
-def mask_url(url: str) -> str:
-    """Slack and Discord webhook URLs carry their secret in the path: show the host only."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/…" if parts.path.strip("/") or parts.query else url
+def mask_url(url: str, fmt: str = "json") -> str:
+    """A webhook URL as `config show` prints it: each format knows where its secrets sit."""
+    return FORMATS[fmt].mask_url(url) if fmt in FORMATS else f"{urlsplit(url).scheme}://…"
 
 
 def _as_dict(obj: Any) -> dict:
@@ -349,8 +372,8 @@ def _as_dict(obj: Any) -> dict:
         if f.metadata.get("secret"):
             value = mask(value)
         elif f.name == "url" and isinstance(obj, WebhookConfig):
-            value = mask_url(value)
-        out[f.name] = list(value) if isinstance(value, tuple) else value
+            value = mask_url(value, obj.format)
+        out[toml_name(f)] = list(value) if isinstance(value, tuple) else value
     return out
 
 

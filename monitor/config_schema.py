@@ -66,9 +66,13 @@ def key(
     check: Callable[[Any], str | None] | None = None,
     env: bool = False,
     secret: bool = False,
+    toml: str | None = None,
 ) -> Any:
-    """A configuration key: its default, and how a TOML value becomes the field's value."""
-    meta = {"convert": convert, "check": check, "env": env or secret, "secret": secret}
+    """A configuration key: its default, and how a TOML value becomes the field's value.
+
+    `toml` names the key in the file when it cannot be the field's name (`from` is a Python
+    keyword, so `from = "..."` is read into a field called `sender`)."""
+    meta = {"convert": convert, "check": check, "env": env or secret, "secret": secret, "toml": toml}
     kwargs: dict[str, Any] = {"metadata": meta, "repr": not secret}
     if isinstance(default, list | dict):
         raise TypeError("use a tuple default")
@@ -176,6 +180,11 @@ def _is_union(hint: Any) -> bool:
     return typing.get_origin(hint) in (typing.Union, types.UnionType)
 
 
+def toml_name(f: dataclasses.Field) -> str:
+    """The key a field is written as in the TOML file."""
+    return f.metadata.get("toml") or f.name
+
+
 def _field_value(f: dataclasses.Field, hint: Any, raw: Any, where: Where, environ: dict[str, str]) -> Any:
     meta = f.metadata
     try:
@@ -193,7 +202,7 @@ def _field_value(f: dataclasses.Field, hint: Any, raw: Any, where: Where, enviro
         if meta.get("check") and value is not None and (problem := meta["check"](value)):
             raise ConfigError(problem)
     except ConfigError as exc:
-        raise where.error(f.name, str(exc).removeprefix("value: ")) from None
+        raise where.error(toml_name(f), str(exc).removeprefix("value: ")) from None
     return value
 
 
@@ -201,7 +210,7 @@ def build(cls: type, values: Any, where: Where, environ: dict[str, str]) -> Any:
     """One dataclass from one TOML table: unknown keys refused, each value typed and checked."""
     if not isinstance(values, dict):
         raise where.error(None, "must be a table")
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+    fields = {toml_name(f): f for f in dataclasses.fields(cls)}
     for name in values:
         if name not in fields:
             raise where.error(name, f"unknown key (known: {', '.join(sorted(fields))})")
@@ -209,7 +218,7 @@ def build(cls: type, values: Any, where: Where, environ: dict[str, str]) -> Any:
     kwargs = {}
     for name, f in fields.items():
         if name in values:
-            kwargs[name] = _field_value(f, hints[name], values[name], where, environ)
+            kwargs[f.name] = _field_value(f, hints[f.name], values[name], where, environ)
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             raise where.error(name, "is required")
     return cls(**kwargs)

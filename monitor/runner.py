@@ -5,18 +5,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import uuid
+from datetime import datetime
 from pathlib import Path
 
 from scrapers.cassette import Cassette
 from scrapers.fetch import Fetcher
 from storage import Database, open_db
+from storage.models import Delivery
 from storage.outbox import outbox_counts
 
 from .alerts import deliver_with_grace, make_client, send
 from .clock import utcnow
 from .conditional import DbRobotsCache
-from .config import Settings, SourceConfig
+from .config import Settings, SourceConfig, WebhookConfig
+from .digest_outbox import digest_payload, plan_due_digests
 from .errors import ConfigError, DeliveryError
+from .formats import FORMATS
 from .pipeline import CrawlReport, SourceReport, crawl_source, log_report
 from .rematch import rematch_if_topics_changed, require_topics
 
@@ -105,6 +110,7 @@ async def run_crawl(
         bar.close()
     report = CrawlReport(list(reports))
     if settings.webhooks:
+        plan_due_digests(db, settings, utcnow())
         async with make_client(allow_private_networks=settings.alerts.allow_private_networks) as client:
             delivery = await deliver_with_grace(db, settings, client, utcnow, grace=settings.alerts.grace)
         report.alerts_sent = delivery.sent
@@ -157,31 +163,71 @@ def print_summary(report: CrawlReport, out=None) -> None:
     )
 
 
-async def send_test(settings: Settings, name: str) -> tuple[bool, str]:
-    hook = settings.webhook(name)
-    payload = {
-        "type": "test",
-        "data": {
-            "article": {
-                "id": None,
-                "url": "https://example.org/test",
-                "title": "Test alert from ai-center-monitor",
-                "byline": None,
-                "published": None,
-                "source": "test",
-                "outlet": "test",
-                "version": 1,
-                "excerpt": "If you can read this, the webhook works.",
-            },
-            "story": {"id": None, "new": True},
-            "topic": "test",
-            "matches": {"terms": [], "snippets": {}},
-            "diff": None,
+def test_payload(hook: WebhookConfig, now: datetime) -> dict:
+    """A sample alert (a digest for a digest notifier), so a test shows the real layout."""
+    data = {
+        "article": {
+            "id": None,
+            "url": "https://example.org/ai-center-monitor/test",
+            "title": "[테스트] 포항시, 국가 AI 컴퓨팅센터 유치 신청서 제출",
+            "byline": None,
+            "published": now.isoformat(),
+            "source": "test",
+            "outlet": "ai-center-monitor",
+            "version": 1,
+            "excerpt": "이 메시지가 보이면 알림 설정이 제대로 된 것입니다. If you can read this, the notifier works.",
         },
+        "story": {"id": None, "new": True},
+        "topic": "test",
+        "matches": {"terms": [], "snippets": {}},
+        "diff": None,
     }
+    if hook.mode != "digest":
+        return {"type": "test", "data": data}
+    held = [
+        Delivery(
+            0,
+            "msg_test",
+            hook.name,
+            "article.new",
+            "test",
+            {"type": "article.new", "data": data},
+            "held",
+            0,
+            None,
+        )
+    ]
+    return digest_payload(hook, held, {}, None, now)
+
+
+def adhoc_hook(url: str, *, fmt: str | None, to: list[str], sender: str | None) -> WebhookConfig:
+    """A notifier for `monitor alerts test URL`: the format from the URL's scheme unless given."""
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if fmt is None:
+        fmt = {"smtp": "email", "smtps": "email", "http": "json", "https": "json"}.get(scheme, "apprise")
+    if fmt not in FORMATS:
+        raise ConfigError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}")
+    hook = WebhookConfig(name="test", url=url, format=fmt, to=tuple(to), sender=sender, timezone="Asia/Seoul")
+    problem = FORMATS[fmt].check(hook)
+    if problem and not (fmt == "json" and problem[0] == "secret"):  # an unsigned test post is fine
+        raise ConfigError(f"{FORMATS[fmt].mask_url(url)}: {problem[0]}: {problem[1]}")
+    return hook
+
+
+async def send_test(
+    settings: Settings, target: str, *, fmt: str | None = None, to: list[str] = (), sender: str | None = None
+) -> tuple[bool, str]:
+    """Send one sample through a configured notifier (by name) or a URL, under a fresh id."""
+    hook = (
+        adhoc_hook(target, fmt=fmt, to=list(to), sender=sender)
+        if "://" in target
+        else settings.webhook(target)
+    )
+    now = utcnow()
+    msg_id = f"msg_test_{uuid.uuid4().hex}"  # fresh each time: a receiver's dedup never drops a test
     async with make_client(allow_private_networks=settings.alerts.allow_private_networks) as client:
         try:
-            await send(client, hook, "msg_test", payload, utcnow())
+            await send(client, hook, msg_id, test_payload(hook, now), now)
         except DeliveryError as exc:
-            return False, f"{name}: {exc}"
-    return True, f"{name}: delivered"
+            return False, f"{hook.name}: {exc}"
+    return True, f"{hook.name}: delivered ({msg_id})"

@@ -35,6 +35,7 @@ from .alerts import deliver_due, make_client
 from .clock import utcnow
 from .conditional import DbRobotsCache
 from .config import Settings, SourceConfig
+from .digest_outbox import plan_due_digests
 from .errors import MonitorError
 from .health import backing_off
 from .pipeline import SourceReport, crawl_source, finish_failed, log_report
@@ -174,6 +175,7 @@ class Daemon:
         if self.stop.is_set() or not self.files_intact() or not self.settings.webhooks:
             return
         try:
+            plan_due_digests(self.db, self.settings, utcnow())  # a digest whose slot passed, once
             rep = await deliver_due(self.db, self.settings, self.client, utcnow)
             if rep.sent or rep.failed:
                 log.info("alerts: %d sent, %d retrying, %d failed", rep.sent, rep.retrying, rep.failed)

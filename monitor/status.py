@@ -35,6 +35,11 @@ def source_status(db: Database, settings: Settings) -> dict:
     counts = outbox_counts(db)
     return {
         "sources": rows,
-        "alerts": {"pending": counts["pending"], "failed": counts["failed"], "sent": counts["sent"]},
+        "alerts": {
+            "pending": counts["pending"],
+            "failed": counts["failed"],
+            "sent": counts["sent"],
+            "held": counts["held"],  # waiting for a digest
+        },
         "disabled_webhooks": disabled_webhooks(db),
     }

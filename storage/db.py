@@ -21,7 +21,7 @@ import sqlite_utils
 
 from scrapers.errors import MonitorError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -155,6 +155,16 @@ MIGRATIONS: dict[int, list] = {
         )""",
         "CREATE INDEX unmatched_seen ON unmatched_articles(seen_at)",
         "CREATE TABLE monitor_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ],
+    7: [
+        # Digests: a digest notifier's alerts wait as `held` rows until its schedule falls due,
+        # then one `digest` row takes them (digest_id) in one transaction. ADD COLUMN and a
+        # partial index over held rows only (none exist yet) cost the same on any size of file.
+        "ALTER TABLE outbox ADD COLUMN digest_id INTEGER",
+        "CREATE INDEX outbox_held ON outbox(webhook, id) WHERE status = 'held'",
+        """CREATE TABLE digest_state (
+            webhook TEXT PRIMARY KEY, last_slot TEXT NOT NULL, last_cut TEXT NOT NULL
+        )""",
     ],
 }
 

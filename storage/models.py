@@ -38,7 +38,8 @@ def capped_article(article: Article) -> Article:
 
 
 SaveStatus = Literal["new", "alias", "changed", "unchanged", "seen"]
-OutboxStatus = Literal["pending", "sent", "failed"]
+# held: waiting for its notifier's next digest; digested: carried by the digest row digest_id.
+OutboxStatus = Literal["pending", "sent", "failed", "held", "digested"]
 
 
 def to_db_time(dt: datetime) -> str:
@@ -115,6 +116,7 @@ class OutboxRow:
     event: str
     topic: str | None
     payload: dict
+    status: OutboxStatus = "pending"  # "held" for a notifier that sends digests
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +135,16 @@ class Delivery:
     last_error: str | None = None
     sent_at: datetime | None = None
     article_url: str | None = None
+    story_id: int | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DigestState:
+    """The last digest planned for a notifier: its schedule slot and when it was cut."""
+
+    last_slot: datetime
+    last_cut: datetime
 
 
 @dataclass(frozen=True, slots=True)

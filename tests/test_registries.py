@@ -28,7 +28,7 @@ def test_a_duplicate_alert_format_fails():
 
 def test_registries_hold_the_documented_names():
     assert set(SOURCE_KINDS) == {"feed", "listing", "sitemap", "naver"}
-    assert set(FORMATS) == {"json", "slack", "discord"}
+    assert set(FORMATS) == {"json", "slack", "discord", "email", "apprise"}
 
 
 @pytest.mark.parametrize("kind", sorted(SOURCE_KINDS))

@@ -32,6 +32,12 @@ class AlertFormat:
             return "url", f"needs an {'/'.join(self.schemes)} URL, got {hook.url!r}"
         return None
 
+    def mask_url(self, url: str) -> str:
+        """The URL as `config show` prints it. Slack and Discord webhook URLs carry their
+        secret in the path: show the host only."""
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}/…" if parts.path.strip("/") or parts.query else url
+
     def render(self, payload: dict, timestamp: datetime) -> bytes:
         raise NotImplementedError
 
