@@ -29,7 +29,7 @@ from .smtp_server import MailServer
 
 BASE = datetime(2026, 11, 21, 0, 0, tzinfo=UTC)
 WRITER = """
-import asyncio, sys
+import asyncio, hashlib, sys
 from datetime import UTC, datetime, timedelta
 from monitor.alerts import alert_planner, deliver_due, make_client
 from monitor.config import load_settings
@@ -46,7 +46,9 @@ async def main(i):
     async with make_client(allow_private_networks=True) as client:
         while True:
             now = base + timedelta(minutes=20 * i)
-            body = f"기사 {i}: 포항이 국가 AI 컴퓨팅센터를 유치한다. " * 20 + " ".join(str(i * k) for k in range(60))
+            # Words of its own in every article, so no two are near-duplicates (one story each).
+            own = " ".join(hashlib.sha1(f"{i}-{k}".encode()).hexdigest()[:10] for k in range(120))
+            body = f"기사 {i}: 포항이 국가 AI 컴퓨팅센터를 유치한다. " * 5 + own
             art = Article(title=f"국가 AI 컴퓨팅센터 기사 {i}", body=body, site_name="경북신문고")
             save_article(db, ArticleInput(f"https://k.kr/{i}", f"https://k.kr/{i}", "s", art, m), now=now,
                          plan=alert_planner(s))
@@ -112,7 +114,12 @@ def test_kill_9_with_an_email_and_a_digest_notifier_loses_nothing_sends_nothing_
         }
         assert db.execute("SELECT COUNT(*) FROM outbox WHERE webhook = 'mail'").fetchone()[0] == len(stored)
         received = [m["Message-ID"].strip("<>").split("@")[0] for m in smtp.parsed()]
-        assert set(received) == mail_ids and len(mail_ids) == len(stored)
+        unsent = list(
+            db.execute(
+                "SELECT id, status, attempts, last_error, next_attempt_at FROM outbox WHERE webhook = 'mail' AND status != 'sent'"
+            )
+        )
+        assert set(received) == mail_ids and len(mail_ids) == len(stored), unsent
         # A kill between the server's 250 and our mark_sent resends under the same Message-ID
         # (at least once); at most one such repeat per kill.
         assert len(received) - len(set(received)) <= 12
