@@ -170,6 +170,11 @@ def after_failure(
     )
 
 
+def skipped(state: SourceState, reason: str, *, now: datetime) -> SourceState:
+    """A source not crawled on purpose: no failure counted, the reason shown as its health."""
+    return dataclasses.replace(state, health="skipped", health_reason=reason, last_attempt=now)
+
+
 def backing_off(state: SourceState | None, now: datetime) -> datetime | None:
     """Until when a failing source waits before its next crawl (None: it may run now)."""
     if state and state.consecutive_failures and state.next_due and state.next_due > now:

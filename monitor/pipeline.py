@@ -22,6 +22,7 @@ from scrapers.models import DiscoveredLink
 from scrapers.urls import identify, link_key
 from storage import Database, StorageError
 from storage.articles import save_article
+from storage.db import is_corruption
 from storage.fetch_log import known_urls, mark_listed, record_fetch_error, touch_fetch
 from storage.models import ArticleInput, FetchRecord, SourceState
 from storage.sources import ensure_source, get_source, save_source
@@ -57,9 +58,12 @@ class SourceReport:
     source_requests: int = 0  # feed, listing, sitemap (and children), API requests
     source_not_modified: int = 0  # of those, answered 304: no parse, links as last time
     failed: bool = False
+    skipped: bool = False  # not crawled on purpose (e.g. a Naver source without credentials)
     error: str | None = None
     health: str = "ok"
     error_samples: list[str] = field(default_factory=list)
+    new_story_items: list[dict] = field(default_factory=list)  # matched stories new in this crawl
+    changed_articles: list[dict] = field(default_factory=list)  # matched articles edited since
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -226,6 +230,12 @@ class SourceCrawl:
         )
         self.handled.add(key)
         self._count(result.status, result.new_story, bool(matches))
+        if matches and (result.new_story or result.status == "changed"):
+            found = {"title": article.title, "url": identity.canonical, "story_id": result.story_id}
+            if result.status == "changed":
+                self.report.changed_articles.append({**found, "version": result.version})
+            else:
+                self.report.new_story_items.append(found)
 
     def _count(self, status: str, new_story: bool, matched: bool) -> None:
         rep = self.report
@@ -285,9 +295,17 @@ async def crawl_source(
     samples_dir: Path | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> SourceReport:
-    """Crawl one source; never raises for a failure of the source or of its pages."""
-    ensure_source(db, source.name, source.kind, SOURCE_KINDS[source.kind].label(source))
+    """Crawl one source; never raises for a failure of the source or of its pages (a damaged
+    database is the exception: nothing more is written into it)."""
+    kind = SOURCE_KINDS[source.kind]
+    ensure_source(db, source.name, source.kind, kind.label(source))
     run = SourceCrawl(source, settings, fetcher, db, now, samples_dir)
+    if reason := kind.skip_reason(source, settings):
+        state = health.skipped(run.state, reason, now=now())
+        save_source(db, state)
+        log.info("source %s skipped: %s", source.name, reason)
+        run.report.skipped, run.report.health, run.report.error = True, state.health, reason
+        return run.report
     started = now()
     try:
         found = await discover(source, run.documents, settings)
@@ -307,6 +325,8 @@ async def crawl_source(
             try:
                 await run.one_link(key, link, known.get(key))
             except StorageError as exc:
+                if is_corruption(exc):
+                    raise
                 run.record_error(key, exc, "storage")
                 log.error("%s: storage error on %s: %s", source.name, link.url, exc)
             except Exception as exc:  # a bug on one page must not cost the other pages
@@ -356,7 +376,8 @@ class CrawlReport:
 
     @property
     def all_failed(self) -> bool:
-        return bool(self.sources) and all(s.failed for s in self.sources)
+        crawled = [s for s in self.sources if not s.skipped]
+        return bool(crawled) and all(s.failed for s in crawled)
 
     def to_dict(self) -> dict:
         counted = (

@@ -44,6 +44,10 @@ class SourceKind:
         """How the source is named in its stored state."""
         return source.url
 
+    def skip_reason(self, source: SourceConfig, settings: Settings) -> str | None:
+        """Why this source is not crawled now although configured (None: crawl it)."""
+        return None
+
     async def discover(
         self, source: SourceConfig, fetcher: SourceFetcher, settings: Settings
     ) -> list[DiscoveredLink]:
@@ -105,6 +109,12 @@ class Naver(SourceKind):
 
     def label(self, source: SourceConfig) -> str:
         return source.url or f"naver:{source.query}"
+
+    def skip_reason(self, source, settings):
+        naver = settings.naver
+        if not (naver.client_id and naver.client_secret):
+            return "NAVER_CLIENT_ID and NAVER_CLIENT_SECRET are not set in the environment"
+        return None
 
     async def discover(self, source, fetcher, settings):
         naver = settings.naver

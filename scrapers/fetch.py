@@ -459,12 +459,14 @@ class Fetcher:
             cached = self._robots.get(origin)
             if cached is None or cached[1] < self._clock():
                 rules = await self._load_robots(origin)
-                ttl = 300 if isinstance(rules, str) else 3600  # retry an unreachable robots.txt sooner
+                ttl = 300 if isinstance(rules, FetchError) else 3600  # retry an unreachable robots.txt sooner
                 self._robots[origin] = cached = (rules, self._clock() + ttl)
         rules = cached[0]
         if rules is None:
             return
-        if isinstance(rules, str):
+        if isinstance(rules, FetchError):
+            if rules.kind in (K.DNS, K.CONNECT):  # the host itself is out of reach: say that first
+                raise FetchError(str(rules), url=url, kind=rules.kind)
             raise FetchError(
                 f"robots.txt unreachable, so nothing is fetched: {rules}", url=url, kind=K.ROBOTS
             )
@@ -487,8 +489,8 @@ class Fetcher:
             if exc.kind is K.HTTP_STATUS and exc.status is not None and 400 <= exc.status < 500:
                 status, body = exc.status, b""  # RFC 9309: unavailable (4xx) means allow everything
             else:
-                log.warning("robots.txt for %s unreachable (%s): disallowing for now", origin, exc)
-                return str(exc)  # server error, timeout or refused: unreachable means disallow (RFC 9309)
+                log.debug("robots.txt for %s unreachable (%s): disallowing for now", origin, exc)
+                return exc  # server error, timeout or refused: unreachable means disallow (RFC 9309)
         if self._robots_cache is not None:  # an unreachable file is not cached: it is asked again soon
             self._robots_cache.put(origin, status, body, self._wall())
         return _robots_rules(status, body)

@@ -119,13 +119,20 @@ interval = "30m"
     assert "query=AI" in next(p for p in site.hits if p.startswith("/naver/"))
 
 
-def test_naver_source_without_credentials_fails_clearly(site, tmp_path, capsys, monkeypatch):
+def test_naver_source_without_credentials_is_skipped_with_one_notice(site, tmp_path, capsys, monkeypatch):
+    """Issue 14 #10: skipped (health `skipped`, the reason shown), not counted as a failure."""
     extra = f'[[sources]]\nname = "naver-ai"\nkind = "naver"\nquery = "x"\nurl = "{site.base}/naver/v1/search/news.json"\n'
     config = demo_config(site, tmp_path, extra=extra)
     monkeypatch.delenv("NAVER_CLIENT_ID", raising=False)
-    main(["crawl", "--config", str(config), "--json", "--quiet", "--source", "naver-ai"])
+    code = main(["crawl", "--config", str(config), "--json", "--quiet", "--source", "naver-ai"])
     report = json.loads(capsys.readouterr().out)
-    assert report["sources"][0]["failed"] and "NAVER_CLIENT_ID" in report["sources"][0]["error"]
+    source = report["sources"][0]
+    assert code == 0 and source["skipped"] and not source["failed"] and "NAVER_CLIENT_ID" in source["error"]
+    assert "/naver/" not in " ".join(site.hits)  # nothing was sent without credentials
+    main(["status", "--config", str(config), "--json"])
+    status = json.loads(capsys.readouterr().out)
+    naver = next(s for s in status["sources"] if s["name"] == "naver-ai")
+    assert naver["health"] == "skipped" and naver["consecutive_failures"] == 0
 
 
 def test_record_then_replay_with_the_server_gone(site, tmp_path, capsys):
