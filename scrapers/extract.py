@@ -176,7 +176,7 @@ def extract_article(
         if korean:
             published = labeled_published(text) or meta_published(tree, metas)
         else:
-            published = meta_published(tree, metas) or labeled_published(text)
+            published = meta_published(tree, metas) or labeled_published(text, korean=False)
         subtitle = None
         result = extract_generic(data, keep_captions=korean, tree=tree)
         paras, raw = result.paragraphs, result.raw
