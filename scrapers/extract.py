@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .charset import decode_bytes
 from .cleanup import agency_credit, clean_paragraphs, signoff_byline
+from .dates import fallback_published
 from .errors import ExtractionError
 from .generic import extract_generic
 from .html import clean_text, node_text, parse_html, utf8
@@ -177,6 +178,7 @@ def extract_article(
             published = labeled_published(text) or meta_published(tree, metas)
         else:
             published = meta_published(tree, metas) or labeled_published(text, korean=False)
+        published = published or fallback_published(tree, metas)
         subtitle = None
         result = extract_generic(data, keep_captions=korean, tree=tree)
         paras, raw = result.paragraphs, result.raw

@@ -143,7 +143,8 @@ def meta_content(tree: LexborHTMLParser | dict[str, str], *names: str) -> str | 
     return None
 
 
-def json_ld_articles(tree: LexborHTMLParser) -> list[dict]:
+def json_ld_articles(tree: LexborHTMLParser, *, any_type: bool = False) -> list[dict]:
+    """JSON-LD items typed as an article (or, with `any_type`, every item), in document order."""
     found: list[dict] = []
     for node in tree.css('script[type="application/ld+json"]'):
         try:
@@ -154,13 +155,13 @@ def json_ld_articles(tree: LexborHTMLParser) -> list[dict]:
         while stack:
             item = stack.pop()
             if isinstance(item, list):
-                stack.extend(item)
+                stack.extend(reversed(item))
             elif isinstance(item, dict):
                 if "@graph" in item:
                     stack.append(item["@graph"])
                 kind = item.get("@type")
                 kinds = kind if isinstance(kind, list) else [kind]
-                if any(isinstance(k, str) and k.endswith(("Article", "Posting")) for k in kinds):
+                if any_type or any(isinstance(k, str) and k.endswith(("Article", "Posting")) for k in kinds):
                     found.append(item)
     return found
 
