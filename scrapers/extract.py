@@ -18,6 +18,7 @@ from .dates import fallback_published
 from .errors import ExtractionError
 from .generic import extract_generic
 from .html import clean_text, node_text, parse_html, utf8
+from .korean import split_deck
 from .meta import (
     byline_beside_date,
     bylines_in,
@@ -202,6 +203,8 @@ def extract_article(
 
     if paras and title and " ".join(paras[0].split()) == " ".join(title.split()):
         paras = paras[1:]  # the headline repeated at the top of the container
+    if korean and subtitle is None and extractor.startswith("generic"):
+        subtitle, paras = split_deck(paras)  # a profile knows its deck; the generic path finds it here
     return Article(
         title=title or None,
         body="\n\n".join(paras),
