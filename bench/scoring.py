@@ -88,11 +88,14 @@ def same_title(truth: str | None, got: str | None) -> bool:
 
 
 def same_published(truth: str | None, got: datetime | None) -> bool:
-    """To the minute when truth has a time, to the day (in the page's own zone) when only a date."""
+    """To the minute when truth has a time, to the day (in the page's own zone) when only a date,
+    to the month or year when truth gives no more."""
     if not truth or got is None:
         return False
-    if len(truth) <= 10:
-        return got.date() == date.fromisoformat(truth[:10])
+    if len(truth) < 10:  # a month or a year only ("2003-11"): right when it falls in it
+        return got.date().isoformat().startswith(truth)
+    if len(truth) == 10:
+        return got.date() == date.fromisoformat(truth)
     want = datetime.fromisoformat(truth.replace("Z", "+00:00"))
     if want.tzinfo is None or got.tzinfo is None:
         return got.replace(tzinfo=None, second=0) == want.replace(tzinfo=None, second=0)

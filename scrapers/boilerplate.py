@@ -11,7 +11,6 @@ whatever its name: no name rule may delete the story itself.
 
 from __future__ import annotations
 
-import functools
 import re
 
 from selectolax.lexbor import LexborNode
@@ -132,15 +131,49 @@ _PREFIX_RE = re.compile(r"(?:^|[\s_\-])(?:" + "|".join(_PREFIXES) + ")")
 _LAYOUT_RE = re.compile(
     r"(?:^|[\s_\-])(?:(?:" + "|".join(_PREFIXES) + r")|(?:" + "|".join(sorted(_EXACT)) + r")(?=$|[\s_\-]))"
 )
+# One verdict per distinct attribute value (a page repeats its class names hundreds of times),
+# a table per rule set.
+_VERDICTS: dict[bool, dict[str, bool]] = {True: {}, False: {}}
 
 
-@functools.lru_cache(maxsize=4096)
+def is_junk_value(value: str, *, layout: bool = True) -> bool:
+    """One class or id value named like boilerplate. `layout=False` leaves out the layout words
+    ("side", "header", "more" ...), which also name columns that hold the story: those are
+    judged only inside the chosen container."""
+    table = _VERDICTS[layout]
+    verdict = table.get(value)
+    if verdict is None:
+        if len(table) > 50_000:
+            table.clear()
+        verdict = table[value] = (_LAYOUT_RE if layout else _PREFIX_RE).search(value.lower()) is not None
+    return verdict
+
+
 def is_junk_name(cls: str, ident: str, *, layout: bool = True) -> bool:
-    """Named like boilerplate. `layout=False` leaves out the layout words ("side", "header",
-    "more" ...), which also name columns that hold the story: those are judged only inside the
-    chosen container. One C-level regex per name (cached: a page repeats its class names)."""
-    pattern = _LAYOUT_RE if layout else _PREFIX_RE
-    return pattern.search(f"{cls} {ident}".lower()) is not None
+    """A class and id pair named like boilerplate (either one is enough)."""
+    return is_junk_value(cls, layout=layout) or is_junk_value(ident, layout=layout)
+
+
+def _junk_named(root: LexborNode, layout: bool) -> list[LexborNode]:
+    """Boxes with a junk class or id. Two plain queries with one attribute read each: a selector
+    list ("[class], [id]") and the full attribute dict cost Lexbor and Python three times as much,
+    and no CSS form of the token rule is cheaper than this (a list of attribute selectors for the
+    tokens costs more than the whole extraction)."""
+    table, pattern = _VERDICTS[layout], _LAYOUT_RE if layout else _PREFIX_RE
+    found = []
+    for attr in ("class", "id"):
+        for node in root.css(f"[{attr}]"):
+            value = node.attrs[attr]
+            verdict = table.get(value)
+            if verdict is None:
+                if not value:
+                    continue
+                verdict = table[value] = pattern.search(value.lower()) is not None
+            if verdict and node.tag not in _NEVER_JUNK:
+                found.append(node)
+    if len(table) > 50_000:
+        table.clear()
+    return found
 
 
 def _big(node: LexborNode, limit: int) -> bool:
@@ -161,15 +194,21 @@ def remove_boilerplate(root: LexborNode, *, names: bool = True, layout: bool = F
     if not names:
         return
     doomed = []
-    for node in root.css("[class], [id]"):
-        if node.tag in _NEVER_JUNK or node.mem_id == own:
+    seen: set[int] = set()
+    for node in _junk_named(root, layout):
+        if node.mem_id == own or node.mem_id in seen:
             continue
-        attrs = node.attributes
-        cls, ident = attrs.get("class") or "", attrs.get("id") or ""
-        if not is_junk_name(cls, ident, layout=layout):
-            continue
+        seen.add(node.mem_id)
         size = text_length(node)
-        if size > limit or (size > 300 and KEEP.search(f"{cls} {ident}".lower())):
+        if size > limit:
             continue
+        if size > 300:
+            attrs = node.attrs
+            if KEEP.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()):
+                continue
         doomed.append(node)
-    decompose_all(doomed)
+    # Detached, not freed: the two lists are not in one document order, so a box may sit
+    # inside another one listed before it; detaching (the subtree stays in the document's
+    # memory until the tree goes) makes the order irrelevant and touches no freed node.
+    for node in doomed:
+        node.decompose(recursive=False)

@@ -14,6 +14,8 @@ from .meta import BYLINE_DATE, bylines_in
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _NAME = r"[가-힣]{2,4}"
 _NAMES = rf"{_NAME}(?:\s*[·,/]\s*{_NAME})*"
+# The bureau printed before a regional reporter's name: "순천, 광양 홍길동 기자 name@...".
+_PLACES = r"(?:[가-힣]{2,5}(?:\s*[,·]\s*[가-힣]{2,5})*\s+)?"
 _ROLE = r"(?:선임기자|수석기자|전문기자|객원기자|인턴기자|기자|특파원|논설위원|위원|통신원)"
 
 COPYRIGHT = re.compile(
@@ -22,7 +24,7 @@ COPYRIGHT = re.compile(
     re.I,
 )
 SIGNOFF = re.compile(
-    rf"^[\[<(【]?\s*(?:[가-힣]{{2,6}}\s*=\s*)?(?:{_NAMES}\s*{_ROLE}?\s*)?[\(<]?\s*{_EMAIL}\s*[\)>]?"
+    rf"^[\[<(【]?\s*(?:[가-힣]{{2,6}}\s*=\s*)?(?:{_PLACES}{_NAMES}\s*{_ROLE}?\s*)?[\(<]?\s*{_EMAIL}\s*[\)>]?"
     rf"(?:\s*/\s*{_NAMES}\s*{_ROLE}?)?\s*[\]>)】]?$"
 )
 SIGNOFF_NO_MAIL = re.compile(rf"^[\[<(]?\s*(?:[가-힣]{{2,6}}\s*=\s*)?{_NAMES}\s*{_ROLE}\s*[\]>)]?$")
@@ -30,7 +32,8 @@ GLUED_SIGNOFF = re.compile(
     rf"(?<=[.!?\"'”’다])\s*[\[<(]?\s*(?:[가-힣]{{2,6}}\s*=\s*)?(?:{_NAMES}\s*{_ROLE}?\s*)?[\(<]?{_EMAIL}[\)>]?\s*[\]>)]?$"
 )
 RELATED = re.compile(
-    r"^(?:[▶☞▷►]|\[?관련\s*기사|관련\s*뉴스|이\s*기사를\s*공유|기사\s*공유|추천\s*기사|함께\s*볼만한)"
+    r"^(?:[▶☞▷►]|\[?관련\s*기사|관련\s*뉴스|이\s*기사를\s*공유|기사\s*공유|추천\s*기사|함께\s*볼만한|"
+    r"(?:당신이\s*)?관심\s*있을\s*만한|놓치면\s*안\s*될|많이\s*본\s*(?:기사|뉴스))"
 )
 AD_LINES = re.compile(
     r"^(?:전체기사\s*본문배너|본문\s*배너|광고|AD|Advertisement|ADVERTISEMENT|Sponsored|스폰서|"

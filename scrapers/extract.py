@@ -14,9 +14,11 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .charset import decode_bytes
 from .cleanup import agency_credit, clean_paragraphs, signoff_byline
+from .dates import fallback_published
 from .errors import ExtractionError
 from .generic import extract_generic
 from .html import clean_text, node_text, parse_html, utf8
+from .korean import split_deck
 from .meta import (
     byline_beside_date,
     bylines_in,
@@ -176,7 +178,8 @@ def extract_article(
         if korean:
             published = labeled_published(text) or meta_published(tree, metas)
         else:
-            published = meta_published(tree, metas) or labeled_published(text)
+            published = meta_published(tree, metas) or labeled_published(text, korean=False)
+        published = published or fallback_published(tree, metas)
         subtitle = None
         result = extract_generic(data, keep_captions=korean, tree=tree)
         paras, raw = result.paragraphs, result.raw
@@ -200,6 +203,8 @@ def extract_article(
 
     if paras and title and " ".join(paras[0].split()) == " ".join(title.split()):
         paras = paras[1:]  # the headline repeated at the top of the container
+    if korean and subtitle is None and extractor.startswith("generic"):
+        subtitle, paras = split_deck(paras)  # a profile knows its deck; the generic path finds it here
     return Article(
         title=title or None,
         body="\n\n".join(paras),

@@ -81,8 +81,22 @@ def parse_date(text: str | None) -> datetime | None:
     return _to_datetime(m) if m else None
 
 
-def labeled_published(html: str) -> datetime | None:
+# The labels a page in another language prints. Scanning a whole page with the full pattern
+# costs about 1 ms (and a Hangul substring test 0.25 ms) on a 300 KB page: pages that are not
+# Korean try the pattern only where one of these words occurs.
+_OTHER_LABELS = ("Published", "Posted")
+
+
+def labeled_published(html: str, *, korean: bool = True) -> datetime | None:
     """The first 'input/registered/approved' time printed on the page, else one beside the byline."""
+    if not korean:
+        starts = sorted(i for word in _OTHER_LABELS for i in _occurrences(html, word))
+        for pos in starts:
+            m = PUBLISHED_LABELED.match(html, pos)
+            dt = _to_datetime(m) if m else None
+            if dt:
+                return dt
+        return None
     # The byline pattern needs a Korean credit word: a substring test skips its scan elsewhere.
     patterns = (
         (PUBLISHED_LABELED, BYLINE_DATE) if ("기자" in html or "특파원" in html) else (PUBLISHED_LABELED,)
@@ -93,6 +107,14 @@ def labeled_published(html: str) -> datetime | None:
             if dt:
                 return dt
     return None
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    found, i = [], text.find(word)
+    while i != -1:
+        found.append(i)
+        i = text.find(word, i + 1)
+    return found
 
 
 def byline_beside_date(html: str) -> str | None:
@@ -121,7 +143,8 @@ def meta_content(tree: LexborHTMLParser | dict[str, str], *names: str) -> str | 
     return None
 
 
-def json_ld_articles(tree: LexborHTMLParser) -> list[dict]:
+def json_ld_articles(tree: LexborHTMLParser, *, any_type: bool = False) -> list[dict]:
+    """JSON-LD items typed as an article (or, with `any_type`, every item), in document order."""
     found: list[dict] = []
     for node in tree.css('script[type="application/ld+json"]'):
         try:
@@ -132,13 +155,13 @@ def json_ld_articles(tree: LexborHTMLParser) -> list[dict]:
         while stack:
             item = stack.pop()
             if isinstance(item, list):
-                stack.extend(item)
+                stack.extend(reversed(item))
             elif isinstance(item, dict):
                 if "@graph" in item:
                     stack.append(item["@graph"])
                 kind = item.get("@type")
                 kinds = kind if isinstance(kind, list) else [kind]
-                if any(isinstance(k, str) and k.endswith(("Article", "Posting")) for k in kinds):
+                if any_type or any(isinstance(k, str) and k.endswith(("Article", "Posting")) for k in kinds):
                     found.append(item)
     return found
 

@@ -57,6 +57,8 @@ def test_fixture_page(page):
     want = [_norm(p) for p in expected["body"].split("\n\n")]
     assert got == want
     assert "\ufffd" not in article.body
+    if "subtitle" in expected:  # the deck, kept apart from the body
+        assert article.subtitle == expected["subtitle"]
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
