@@ -8,6 +8,8 @@ import argparse
 import asyncio
 import json
 import logging
+import os
+import sqlite3
 import sys
 from dataclasses import asdict
 from datetime import datetime
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from scrapers.cassette import Cassette
 from scrapers.errors import MonitorError
+from storage.db import is_corruption
 
 from .config import Settings, default_config_text, load_settings, settings_as_dict
 from .errors import ConfigError
@@ -23,8 +26,14 @@ from .logs import setup_logging
 log = logging.getLogger("monitor")
 
 
+# Commands that send (or may send) alerts need the secrets; the others read the config without
+# them, so a user without the service's environment can still run `monitor status`.
+SENDING = {"crawl", "run", "rematch"}
+
+
 def _settings(args) -> Settings:
-    settings = load_settings(args.config)
+    sends = args.command in SENDING or (args.command == "alerts" and args.action == "test")
+    settings = load_settings(args.config, resolve_secrets=sends)
     if getattr(args, "db", None):
         settings = settings.with_db(args.db)
     return settings
@@ -36,23 +45,18 @@ def _db(args, *, write: bool = False):
     return open_store(_settings(args), read_only=not write)
 
 
-def _print_rows(rows: list[dict], as_json: bool, columns: list[str]) -> None:
-    if as_json:
+def _zone(args) -> str:
+    return _settings(args).alerts.timezone
+
+
+def _print_rows(args, rows: list[dict], columns: list[str], times: tuple[str, ...] = ()) -> None:
+    if args.json:
         for row in rows:
             print(json.dumps(row, ensure_ascii=False, default=str))
         return
-    if not rows:
-        print("(none)")
-        return
-    widths = {c: min(60, max(len(c), *(len(str(r.get(c, ""))) for r in rows))) for c in columns}
-    print("  ".join(c.ljust(widths[c]) for c in columns))
-    for r in rows:
-        print(
-            "  ".join(
-                str(r.get(c, "") if r.get(c) is not None else "")[: widths[c]].ljust(widths[c])
-                for c in columns
-            )
-        )
+    from .tables import print_table
+
+    print_table(rows, columns, zone=_zone(args), times=times)
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -97,22 +101,36 @@ def cmd_extract(args) -> int:
 
 
 def cmd_crawl(args) -> int:
-    from .runner import print_summary, run_crawl
+    from .pipeline import CrawlReport, SourceReport
+    from .runner import run_crawl
+    from .tables import print_summary
 
     settings = _settings(args)
     replay = Cassette(args.replay) if args.replay else None
     if replay is not None and not len(replay):
         raise ConfigError(f"--replay {args.replay}: no cassette there (index.json missing or empty)")
     record = Cassette(args.record) if args.record else None
-    report = asyncio.run(
-        run_crawl(
-            settings,
-            only=args.source or None,
-            replay=replay,
-            record=record,
-            progress=not args.quiet and sys.stderr.isatty(),
+    progress = not args.quiet and sys.stderr.isatty()
+    finished: list[SourceReport] = []
+    try:
+        report = asyncio.run(
+            run_crawl(
+                settings,
+                only=args.source or None,
+                replay=replay,
+                record=record,
+                progress=progress,
+                # A replay is a rehearsal: it posts to real receivers only when asked to.
+                deliver=replay is None or args.deliver,
+                finished=finished,
+            )
         )
-    )
+    except KeyboardInterrupt:
+        if progress:
+            sys.stderr.write("\n")
+        print(f"interrupted: {len(finished)} source(s) finished", file=sys.stderr)
+        print_summary(CrawlReport(finished), out=sys.stderr)
+        return 130
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     else:
@@ -174,7 +192,7 @@ def cmd_search(args) -> int:
     from storage.articles import search_articles
 
     rows = search_articles(_db(args), " ".join(args.query), limit=args.limit)
-    _print_rows(rows, args.json, ["id", "published", "source", "title", "url"])
+    _print_rows(args, rows, ["id", "published", "source", "title", "url"], times=("published",))
     return 0
 
 
@@ -182,7 +200,8 @@ def cmd_articles(args) -> int:
     from storage.articles import list_articles
 
     rows = list_articles(_db(args), topic=args.topic, limit=args.limit)
-    _print_rows(rows, args.json, ["id", "published", "source", "version", "story_id", "title", "url"])
+    columns = ["id", "published", "source", "version", "story_id", "title", "url"]
+    _print_rows(args, rows, columns, times=("published",))
     return 0
 
 
@@ -191,12 +210,67 @@ def cmd_stories(args) -> int:
 
     rows = list_stories(_db(args))
     if args.json:
-        _print_rows(rows, True, [])
+        _print_rows(args, rows, [])
     else:
-        for s in rows:
-            print(f"#{s['id']} {s['title']}  (first seen {s['first_seen']}, {len(s['urls'])} article(s))")
-            for url in s["urls"]:
-                print(f"    {url}")
+        from .tables import print_stories
+
+        print_stories(rows, zone=_zone(args))
+    return 0
+
+
+def _article(args, db) -> tuple[dict, dict]:
+    """The article named by ID or URL (as given or normalised) and its story."""
+    from scrapers.urls import link_key
+    from storage.queries import find_article, story_detail
+
+    ref = args.ref.strip()
+    found = find_article(db, ref)
+    if found is None and not ref.isdigit():
+        try:
+            found = find_article(db, link_key(ref))
+        except ValueError:
+            found = None
+    if found is None:
+        raise NotFound(f"no stored article {ref!r} (see `monitor articles` for ids)")
+    story = story_detail(db, found[1])
+    assert story is not None
+    return next(a for a in story["articles"] if a["id"] == found[0]), story
+
+
+class NotFound(MonitorError):
+    pass
+
+
+def cmd_show(args) -> int:
+    article, story = _article(args, _db(args))
+    if args.json:
+        print(
+            json.dumps(
+                {"article": article, "story": {k: v for k, v in story.items() if k != "articles"}},
+                ensure_ascii=False,
+                indent=1,
+                default=str,
+            )
+        )
+        return 0
+    from .tables import print_article
+
+    print_article(article, story, zone=_zone(args))
+    return 0
+
+
+def cmd_diff(args) -> int:
+    article, _ = _article(args, _db(args))
+    versions = {v["version"]: v for v in article["versions"]}
+    if len(versions) < 2 and not args.versions:
+        print(f"article {article['id']} has one version: nothing changed since it was first stored")
+        return 0
+    wanted = args.versions or [sorted(versions)[-2], sorted(versions)[-1]]
+    if len(wanted) != 2 or any(v not in versions for v in wanted):
+        raise ConfigError(f"monitor diff ID [V1 V2]: versions are {', '.join(map(str, sorted(versions)))}")
+    from .tables import print_diff
+
+    print_diff(versions[wanted[0]], versions[wanted[1]])
     return 0
 
 
@@ -207,11 +281,16 @@ def cmd_status(args) -> int:
     if args.json:
         print(json.dumps(status, ensure_ascii=False, indent=1))
         return 0
-    _print_rows(
-        status["sources"],
-        False,
-        ["name", "health", "health_reason", "last_success", "last_error", "consecutive_failures", "next_due"],
-    )
+    columns = [
+        "name",
+        "health",
+        "health_reason",
+        "last_success",
+        "consecutive_failures",
+        "next_due",
+        "last_error",
+    ]
+    _print_rows(args, status["sources"], columns, times=("last_success", "next_due"))
     a = status["alerts"]
     print(
         f"\nalerts: {a.get('pending', 0)} pending, {a.get('failed', 0)} failed, {a.get('sent', 0)} sent, "
@@ -257,9 +336,8 @@ def cmd_alerts(args) -> int:
         {k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(d).items() if k != "payload"}
         for d in list_deliveries(_db(args))
     ]
-    _print_rows(
-        rows, args.json, ["id", "event", "webhook", "status", "attempts", "last_error", "article_url"]
-    )
+    columns = ["id", "event", "webhook", "status", "attempts", "next_attempt_at", "last_error", "article_url"]
+    _print_rows(args, rows, columns, times=("next_attempt_at",))
     return 0
 
 
@@ -302,16 +380,39 @@ def cmd_config(args) -> int:
     if args.action == "init":
         target = Path(args.path or "monitor.toml")
         if target.exists() and not args.force:
-            print(f"{target} exists; use --force to overwrite", file=sys.stderr)
-            return 1
-        target.write_text(default_config_text(), "utf-8")
+            raise ConfigError(f"{target} exists; use --force to overwrite")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(default_config_text(), "utf-8")
+        except OSError as exc:
+            raise MonitorError(f"cannot write {target}: {exc.strerror or exc}") from None
         print(f"wrote {target}")
         return 0
+    if args.path:
+        raise ConfigError(f"monitor config show takes no argument (got {args.path!r}); use --config PATH")
     print(json.dumps(settings_as_dict(_settings(args)), ensure_ascii=False, indent=1))
     return 0
 
 
 # --- parser -----------------------------------------------------------------------------------
+
+EXAMPLES = {
+    "crawl": "monitor crawl --config fixtures/demo.toml --replay fixtures/replay/demo --db demo.db",
+    "run": "monitor run --config /etc/ai-center-monitor/monitor.toml --log-format json",
+    "rematch": "monitor rematch --since 7d --topic ai-center",
+    "serve": "monitor serve --bind 127.0.0.1:8080 --db demo.db",
+    "extract": "monitor extract page.html --url https://www.kyongbuk.co.kr/news/articleView.html?idxno=1",
+    "search": "monitor search 컴퓨팅센터 --db demo.db",
+    "articles": "monitor articles --topic ai-center --db demo.db",
+    "stories": "monitor stories --db demo.db",
+    "show": "monitor show 3 --db demo.db",
+    "diff": "monitor diff 3 --db demo.db",
+    "status": "monitor status --config /etc/ai-center-monitor/monitor.toml",
+    "alerts": "monitor alerts test ops   |   monitor alerts retry 12 --webhook ops",
+    "backup": "monitor backup /var/backups/monitor-$(date +%F).db",
+    "config": "monitor config init ./monitor.toml",
+    "sources": "monitor sources add https://www.kyongbuk.co.kr/",
+}
 
 EXIT_CODES = """exit status:
   0  the work ran (a crawl with some failed sources still exits 0 and lists them)
@@ -358,66 +459,91 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[_common_options(suppress=False)],
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_parser = sub.add_parser
 
-    s = sub.add_parser("crawl", parents=[common], help="one pass over all sources")
+    def command(name: str, help: str, **kwargs) -> argparse.ArgumentParser:
+        example = EXAMPLES.get(name, "")
+        return add_parser(
+            name,
+            parents=[common],
+            help=help,
+            description=help[0].upper() + help[1:] + ".",
+            epilog=(f"example:\n  {example}\n\n" if example else "") + EXIT_CODES,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            **kwargs,
+        )
+
+    s = command("crawl", "one pass over all sources")
     s.add_argument("--source", action="append", help="only this source (repeatable)")
     s.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     s.add_argument(
         "--replay", metavar="DIR", help="serve every response from a recorded cassette (no network)"
     )
     s.add_argument("--record", metavar="DIR", help="save every response as a cassette")
+    s.add_argument(
+        "--deliver",
+        action="store_true",
+        help="with --replay: also post the alerts (a replay sends none by default)",
+    )
     s.set_defaults(func=cmd_crawl)
 
-    s = sub.add_parser("run", parents=[common], help="the long-running service")
+    s = command("run", "the long-running service")
     s.add_argument("--replay", metavar="DIR", help=argparse.SUPPRESS)
     s.add_argument("--tick", type=float, default=None, help=argparse.SUPPRESS)
     s.add_argument("--web", metavar="HOST:PORT", help="also serve the web reader on this loop")
     s.set_defaults(func=cmd_run)
 
-    s = sub.add_parser(
-        "rematch", parents=[common], help="apply the current topics to stored and kept articles"
-    )
+    s = command("rematch", "apply the current topics to stored and kept articles")
     s.add_argument("--since", metavar="DURATION", help="only articles first seen this long ago or later (7d)")
     s.add_argument("--topic", help="only this topic")
     s.add_argument("--no-alerts", action="store_true", help="store new matches without alerting")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_rematch)
-    s = sub.add_parser("serve", parents=[common], help="the web reader (read-only)")
+    s = command("serve", "the web reader (read-only)")
     s.add_argument("--bind", metavar="HOST:PORT", help="default: [web] bind (127.0.0.1:8080)")
     s.set_defaults(func=cmd_serve)
 
-    s = sub.add_parser("extract", parents=[common], help="extract one article from a file or URL")
+    s = command("extract", "extract one article from a file or URL")
     s.add_argument("target", metavar="FILE_OR_URL")
     s.add_argument("--url", help="the page's URL (for profile detection and canonical URLs)")
     s.add_argument("--profile", help="force an extraction profile")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_extract)
 
-    s = sub.add_parser("search", parents=[common], help="full-text search over stored articles")
+    s = command("search", "full-text search over stored articles")
     s.add_argument("query", nargs="+")
     s.add_argument("--limit", type=int, default=50)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_search)
 
-    s = sub.add_parser("articles", parents=[common], help="stored articles, newest first")
+    s = command("articles", "stored articles, newest first")
     s.add_argument("--topic")
     s.add_argument("--limit", type=int)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_articles)
 
-    s = sub.add_parser("stories", parents=[common], help="stories and the outlets in them")
+    s = command("stories", "stories and the outlets in them")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_stories)
 
-    s = sub.add_parser("status", parents=[common], help="source health and alert queue")
+    s = command("show", "one stored article: metadata and where it came from, topics, story, text, versions")
+    s.add_argument("ref", metavar="ID|URL")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_show)
+
+    s = command("diff", "what changed between two versions of an article (default: the last edit)")
+    s.add_argument("ref", metavar="ID|URL")
+    s.add_argument("versions", metavar="V", type=int, nargs="*", help="two version numbers, e.g. 1 3")
+    s.set_defaults(func=cmd_diff)
+
+    s = command("status", "source health and alert queue")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_status)
 
-    s = sub.add_parser(
+    s = command(
         "alerts",
-        parents=[common],
-        help="alert deliveries: list, retry ID, test NAME|URL, preview NAME (the next digest)",
+        "alert deliveries: list, retry ID, test NAME|URL, preview NAME (the next digest)",
     )
     s.add_argument("action", nargs="?", choices=("list", "retry", "test", "preview"), default="list")
     s.add_argument("target", nargs="?")
@@ -433,15 +559,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_alerts)
 
-    s = sub.add_parser(
-        "backup", parents=[common], help="a consistent copy of the database, safe while running"
-    )
+    s = command("backup", "a consistent copy of the database, safe while running")
     s.add_argument("path", metavar="PATH", help="the new file to write")
     s.set_defaults(func=cmd_backup)
 
-    s = sub.add_parser(
-        "config", parents=[common], help="show the effective configuration or write a starter file"
-    )
+    s = command("config", "show the effective configuration or write a starter file")
     s.add_argument("action", choices=("show", "init"))
     s.add_argument("path", nargs="?")
     s.add_argument("--force", action="store_true")
@@ -459,9 +581,11 @@ def main(argv: list[str] | None = None) -> int:
         args.webhook = args.target if args.action == "test" else None
         if args.action == "retry" and args.target and not args.target.isdigit():
             parser.error(f"alerts retry: {args.target!r} is not a delivery id")
-    # One-shot commands print their own result; only the service logs at INFO by default.
+    # One-shot commands print their own result (a crawl's summary names every failure once);
+    # only the service logs at INFO by default.
+    service = args.command in ("run", "serve")
     setup_logging(
-        args.log_format, verbose=args.verbose, quiet=args.quiet or args.command not in ("run", "serve")
+        args.log_format, verbose=args.verbose, quiet=args.quiet or not service, errors_only=not service
     )
     try:
         return args.func(args)
@@ -471,8 +595,27 @@ def main(argv: list[str] | None = None) -> int:
     except MonitorError as exc:
         print(f"monitor: {exc}", file=sys.stderr)
         return 1
+    except sqlite3.DatabaseError as exc:  # a damaged file met by a read command
+        print(
+            f"monitor: {_damaged_line(exc) if is_corruption(exc) else f'database error: {exc}'}",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `monitor crawl --json | head`: the reader left. Point stdout at /dev/null so the
+        # interpreter's final flush does not raise again, and exit quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+
+
+def _damaged_line(exc: BaseException) -> str:
+    return (
+        f"the database is damaged ({exc}); restore a copy made by `monitor backup`, "
+        "or salvage it with `sqlite3 FILE .recover`"
+    )
 
 
 if __name__ == "__main__":

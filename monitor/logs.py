@@ -24,7 +24,9 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def setup_logging(fmt: str = "text", *, verbose: bool = False, quiet: bool = False) -> None:
+def setup_logging(
+    fmt: str = "text", *, verbose: bool = False, quiet: bool = False, errors_only: bool = False
+) -> None:
     handler = logging.StreamHandler(sys.stderr)
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
@@ -34,6 +36,7 @@ def setup_logging(fmt: str = "text", *, verbose: bool = False, quiet: bool = Fal
         )
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
+    level = logging.ERROR if errors_only else logging.WARNING if quiet else logging.INFO
+    root.setLevel(logging.DEBUG if verbose else level)
     for noisy in ("httpx", "httpcore", "apscheduler.executors.default", "apscheduler.scheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

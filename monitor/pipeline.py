@@ -70,8 +70,10 @@ class SourceReport:
 
 
 def log_report(rep: SourceReport) -> None:
-    """The one INFO line per source crawl, with its counts (as structured fields in JSON logs)."""
-    log.info(
+    """The one line per source crawl, with its counts (as structured fields in JSON logs): INFO,
+    or WARNING when the source failed."""
+    log.log(
+        logging.WARNING if rep.failed else logging.INFO,
         "crawled %s: %d links, %d fetched, %d unchanged, %d new, %d matched, %d stories, %d changed, %d errors%s",
         rep.source,
         rep.links_found,
@@ -363,7 +365,7 @@ def finish_failed(
     new = health.after_failure(state, str(exc), kind, started=started, now=now(), interval=source.interval)
     save_source(db, new)
     report.health = new.health
-    log.warning("source %s failed (%d in a row): %s", source.name, new.consecutive_failures, exc)
+    log.debug("source %s failed (%d in a row): %s", source.name, new.consecutive_failures, exc)
     return report
 
 

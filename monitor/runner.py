@@ -12,6 +12,7 @@ from pathlib import Path
 from scrapers.cassette import Cassette
 from scrapers.fetch import Fetcher
 from storage import Database, open_db
+from storage.db import check_integrity, is_corruption
 from storage.models import Delivery
 from storage.outbox import outbox_counts
 
@@ -76,12 +77,21 @@ async def run_crawl(
     replay: Cassette | None = None,
     record: Cassette | None = None,
     progress: bool = False,
+    deliver: bool = True,
+    finished: list[SourceReport] | None = None,
 ) -> CrawlReport:
+    """One pass over the sources, then the alerts that fall due (unless `deliver` is false).
+
+    Each source's report is appended to `finished` as it completes, so an interrupted crawl
+    can still say what it did.
+    """
     sources = selected_sources(settings, only)
     if not sources:
         raise ConfigError("no sources configured")
     require_topics(settings)
     db = open_store(settings)
+    check_integrity(db, settings.storage.path)
+    finished = [] if finished is None else finished
     rematch_if_topics_changed(db, settings, now=utcnow())
     bar = Progress(len(sources)) if progress else None
     async with Fetcher(
@@ -100,16 +110,19 @@ async def run_crawl(
                     progress=bar,
                 )
             except Exception as exc:  # the top of a crawl: one broken source never stops the rest
+                if is_corruption(exc):
+                    raise
                 log.exception("source %s crashed", source.name)
                 rep = SourceReport(source.name, failed=True, error=f"internal error: {exc}", errors=1)
             log_report(rep)
+            finished.append(rep)
             return rep
 
         reports = await asyncio.gather(*(one(s) for s in sources))
     if bar:
         bar.close()
     report = CrawlReport(list(reports))
-    if settings.webhooks:
+    if settings.webhooks and deliver:
         plan_due_digests(db, settings, utcnow())
         async with make_client(allow_private_networks=settings.alerts.allow_private_networks) as client:
             delivery = await deliver_with_grace(db, settings, client, utcnow, grace=settings.alerts.grace)

@@ -139,7 +139,7 @@ def story_detail(db: sqlite_utils.Database, story_id: int) -> dict | None:
     articles = list(
         db.query(
             """SELECT id, canonical_url AS url, source, site_name, title, byline, published, body, extractor,
-                      version, first_seen, updated_at FROM articles WHERE story_id = ? ORDER BY id""",
+                      version, first_seen, updated_at, title_source FROM articles WHERE story_id = ? ORDER BY id""",
             [story_id],
         )
     )
@@ -164,6 +164,20 @@ def story_detail(db: sqlite_utils.Database, story_id: int) -> dict | None:
         a["versions"] = versions[a["id"]]
     story["articles"] = articles
     return story
+
+
+def find_article(db: sqlite_utils.Database, ref: str) -> tuple[int, int] | None:
+    """(article id, story id) for an id or any URL that led to the article."""
+    if ref.isdigit():
+        row = db.execute("SELECT id, story_id FROM articles WHERE id = ?", (int(ref),)).fetchone()
+    else:
+        row = db.execute(
+            """SELECT a.id, a.story_id FROM articles a WHERE a.canonical_url = ?
+               UNION SELECT a.id, a.story_id FROM article_urls u JOIN articles a ON a.id = u.article_id
+               WHERE u.url = ? LIMIT 1""",
+            (ref, ref),
+        ).fetchone()
+    return (row[0], row[1]) if row else None
 
 
 def article_texts(db: sqlite_utils.Database, ids: list[int]) -> dict[int, tuple[str | None, str]]:

@@ -1,0 +1,1 @@
+"""The web reader: a small read-only ASGI app (Starlette, Jinja2 templates, feedgen Atom feeds)."""
