@@ -341,6 +341,73 @@ def cmd_alerts(args) -> int:
     return 0
 
 
+def cmd_sources(args) -> int:
+    from . import source_edit
+
+    if args.action == "list":
+        settings = _settings(args)
+        rows = [
+            {
+                "name": s.name,
+                "kind": s.kind,
+                "enabled": s.enabled,
+                "interval": f"{s.interval / 60:g}m",
+                "url": s.url or f"query: {s.query}",
+            }
+            for s in settings.sources
+        ]
+        _print_rows(args, rows, ["name", "kind", "enabled", "interval", "url"])
+        return 0
+    if not args.target:
+        raise ConfigError(
+            f"monitor sources {args.action}: give a {'URL' if args.action == 'add' else 'source name'}"
+        )
+    path = source_edit.config_path(args.config)
+    if args.action == "remove":
+        source_edit.remove_source(path, args.target)
+        print(f"removed {args.target} from {path}")
+    elif args.action in ("enable", "disable"):
+        source_edit.set_enabled(path, args.target, args.action == "enable")
+        print(f"{args.action}d {args.target} in {path}")
+    else:
+        return _add_source(args, path)
+    return 0
+
+
+def _add_source(args, path: Path) -> int:
+    from scrapers.fetch import Fetcher
+
+    from . import source_edit
+    from .site_finder import find_sources
+
+    url = args.target
+    kind = args.kind
+    if kind in (None, "site"):
+        settings = _settings(args)
+
+        async def probe():
+            async with Fetcher(settings.fetch.client_settings()) as fetcher:
+                return await find_sources(fetcher, url, kind=None if kind in (None, "site") else kind)
+
+        findings = asyncio.run(probe())
+        for c in findings.candidates:
+            state = c.problem or f"{c.links} article link(s)"
+            print(f"  {c.kind:<8} {c.url}  ({c.how}): {state}")
+        best = findings.best
+        if best is None:
+            print(f"no feed, sitemap or article listing found at {url}", file=sys.stderr)
+            return 1
+        print(f"\nbest: {best.kind} {best.url}")
+        for link, title in best.sample:
+            print(f"    {title or '(no title)'}\n      {link}")
+        kind, url = best.kind, best.url
+    if args.dry_run:
+        return 0
+    name = source_edit.add_source(path, kind=kind, url=url, name=args.name, interval=args.interval)
+    print(f"added source {name} ({kind} {url}) to {path}")
+    return 0
+
+
 def cmd_backup(args) -> int:
     from storage.db import backup_db
 
@@ -558,6 +625,22 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--from", dest="sender", help="test smtp(s)://URL: the sender address")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_alerts)
+
+    s = command("sources", "list the configured sources, or add / remove / enable / disable one")
+    s.add_argument(
+        "action", nargs="?", choices=("list", "add", "remove", "enable", "disable"), default="list"
+    )
+    s.add_argument(
+        "target", nargs="?", metavar="URL|NAME", help="add: a feed, sitemap, listing or homepage URL"
+    )
+    s.add_argument(
+        "--kind", choices=("feed", "listing", "sitemap", "site"), help="add: this kind, no probing"
+    )
+    s.add_argument("--name", help="add: the source's name (default: from the host)")
+    s.add_argument("--interval", default="15m", help="add: how often to poll (default 15m)")
+    s.add_argument("--dry-run", action="store_true", help="add: show what would be added, change nothing")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_sources)
 
     s = command("backup", "a consistent copy of the database, safe while running")
     s.add_argument("path", metavar="PATH", help="the new file to write")

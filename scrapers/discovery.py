@@ -263,3 +263,35 @@ def _rfc822(value: str | None) -> str | None:
 def _newest_first(links: list[DiscoveredLink]) -> list[DiscoveredLink]:
     oldest = datetime.min.replace(tzinfo=UTC)
     return sorted(links, key=lambda link: link.published or oldest, reverse=True)
+
+
+# --- finding an outlet's sources from its homepage (pure) ------------------------------------
+
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml")
+# Where Korean CMS families put their whole-site feeds (NDSoft: /rss/allArticle.xml).
+COMMON_FEED_PATHS = ("/rss/allArticle.xml", "/rss/S1N1.xml", "/rss", "/feed", "/rss.xml", "/atom.xml")
+COMMON_SITEMAP_PATHS = ("/sitemap.xml", "/news_sitemap.xml", "/sitemap_news.xml")
+
+
+def feed_links(html: str | bytes, base_url: str) -> list[str]:
+    """Feeds a page announces with `<link rel="alternate" type="application/rss+xml">`, in order."""
+    text = decode_bytes(html)[0] if isinstance(html, bytes) else html
+    found: list[str] = []
+    for node in parse_html(text).css("link[rel][href]"):
+        rels = (node.attributes.get("rel") or "").lower().split()
+        kind = (node.attributes.get("type") or "").lower().split(";")[0].strip()
+        if "alternate" in rels and kind in _FEED_TYPES:
+            url = _join(base_url, node.attributes.get("href") or "")
+            if url not in found and urlsplit(url).scheme in ("http", "https"):
+                found.append(url)
+    return found
+
+
+def robots_sitemaps(robots_txt: str, base_url: str) -> list[str]:
+    """The `Sitemap:` lines of a robots.txt, absolute."""
+    found = []
+    for line in robots_txt.splitlines():
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "sitemap" and value.strip():
+            found.append(_join(base_url, value.strip()))
+    return list(dict.fromkeys(found))
