@@ -143,39 +143,6 @@ async def deliver_queued(db: Database, settings: Settings) -> int:
     return delivery.sent
 
 
-COLUMNS = [
-    ("source", "source"),
-    ("links_found", "links"),
-    ("fetched", "fetched"),
-    ("unchanged", "unchanged"),
-    ("new_articles", "new"),
-    ("matched", "matched"),
-    ("new_stories", "stories"),
-    ("changed", "changed"),
-    ("errors", "errors"),
-]
-
-
-def print_summary(report: CrawlReport, out=None) -> None:
-    out = out or sys.stdout
-    rows = [s.to_dict() for s in report.sources]
-    widths = [max(len(h), *(len(str(r[k])) for r in rows)) for k, h in COLUMNS]
-    print("  ".join(h.ljust(w) for (_, h), w in zip(COLUMNS, widths, strict=True)), file=out)
-    for r in rows:
-        print("  ".join(str(r[k]).ljust(w) for (k, _), w in zip(COLUMNS, widths, strict=True)), file=out)
-    failed = [s for s in report.sources if s.failed]
-    for s in failed:
-        print(f"FAILED {s.source}: {s.error}", file=out)
-    for s in report.sources:
-        for sample in s.error_samples[:2]:
-            print(f"  {s.source} error: {sample}", file=out)
-    print(
-        f"alerts: {report.alerts_sent} sent, {report.alerts_pending} pending, {report.alerts_failed} failed"
-        + (f"; {len(failed)} of {len(report.sources)} sources failed" if failed else ""),
-        file=out,
-    )
-
-
 def test_payload(hook: WebhookConfig, now: datetime) -> dict:
     """A sample alert (a digest for a digest notifier), so a test shows the real layout."""
     data = {

@@ -49,6 +49,10 @@ def _add_urls(db: sqlite_utils.Database, article_id: int, urls: list[str]) -> No
 
 def _save_matches(db: sqlite_utils.Database, article_id: int, matches: tuple[MatchRecord, ...]) -> None:
     db.execute("DELETE FROM topic_matches WHERE article_id = ?", (article_id,))
+    _insert_matches(db, article_id, matches)
+
+
+def _insert_matches(db: sqlite_utils.Database, article_id: int, matches: tuple[MatchRecord, ...]) -> None:
     for m in matches:
         db.execute(
             "INSERT INTO topic_matches(article_id, topic, terms, snippets) VALUES (?, ?, ?, ?)",
@@ -264,16 +268,7 @@ def add_topics(
         new = tuple(m for m in item.matches if m.topic not in have)
         if not new:
             return None
-        for m in new:
-            db.execute(
-                "INSERT INTO topic_matches(article_id, topic, terms, snippets) VALUES (?, ?, ?, ?)",
-                (
-                    article_id,
-                    m.topic,
-                    json.dumps(list(m.terms), ensure_ascii=False),
-                    json.dumps(m.snippets, ensure_ascii=False),
-                ),
-            )
+        _insert_matches(db, article_id, new)
         db.execute("UPDATE articles SET matched = 1 WHERE id = ?", (article_id,))
         earlier = _story_topics(db, story_id, article_id)
         topics = tuple(m.topic for m in new)

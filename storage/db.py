@@ -60,6 +60,20 @@ def _damaged(path: object, detail: str) -> CorruptDatabase:
     )
 
 
+# Keep the full-text index in step with the articles table (created in version 2, again in 9).
+FTS_TRIGGERS = (
+    """CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+    END""",
+    """CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+    END""",
+    """CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+        INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+    END""",
+)
+
 MIGRATIONS: dict[int, list] = {
     1: [
         """CREATE TABLE sources (
@@ -120,16 +134,7 @@ MIGRATIONS: dict[int, list] = {
         """CREATE VIRTUAL TABLE articles_fts USING fts5(
             title, body, content='articles', content_rowid='id', tokenize='trigram'
         )""",
-        """CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
-            INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
-        END""",
-        """CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
-            INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
-        END""",
-        """CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN
-            INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
-            INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
-        END""",
+        *FTS_TRIGGERS,
         "INSERT INTO articles_fts(rowid, title, body) SELECT id, title, body FROM articles",
     ],
     3: [
@@ -209,16 +214,7 @@ MIGRATIONS: dict[int, list] = {
         """CREATE VIRTUAL TABLE articles_fts USING fts5(
             title, body, content="articles", content_rowid="id", tokenize="trigram"
         )""",
-        """CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
-            INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
-        END""",
-        """CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
-            INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
-        END""",
-        """CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN
-            INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
-            INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
-        END""",
+        *FTS_TRIGGERS,
         "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
     ],
 }
