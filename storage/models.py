@@ -59,6 +59,17 @@ class MatchRecord:
     snippets: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class BidClaim:
+    """One sentence's statement that a bidder reached a stage of a program (the bid board)."""
+
+    program: str
+    bidder: str
+    stage: str
+    evidence: str  # the sentence
+    stated: str | None = None  # "YYYY-MM" or "YYYY-MM-DD" when the text dates the stage itself
+
+
 @dataclass(frozen=True)
 class ArticleInput:
     """One extracted article as the pipeline hands it to storage."""
@@ -71,6 +82,7 @@ class ArticleInput:
     etag: str | None = None
     last_modified: str | None = None
     aliases: tuple[str, ...] = ()
+    claims: tuple[BidClaim, ...] = ()  # the bid board's claims, written in the same transaction
 
     @property
     def urls(self) -> list[str]:
