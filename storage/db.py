@@ -21,7 +21,7 @@ import sqlite_utils
 
 from scrapers.errors import MonitorError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -164,6 +164,25 @@ MIGRATIONS: dict[int, list] = {
         "CREATE INDEX outbox_held ON outbox(webhook, id) WHERE status = 'held'",
         """CREATE TABLE digest_state (
             webhook TEXT PRIMARY KEY, last_slot TEXT NOT NULL, last_cut TEXT NOT NULL
+        )""",
+    ],
+    8: [
+        # The bid board: claims per article, and one folded row per (program, bidder). New
+        # tables only, so the step costs the same on any size of file; `monitor rematch` (or
+        # the first crawl, which notices the programs never folded) fills them from stored articles.
+        """CREATE TABLE bid_claims (
+            id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL, program TEXT NOT NULL,
+            bidder TEXT NOT NULL, stage TEXT NOT NULL, evidence TEXT NOT NULL, stated TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX bid_claims_pair ON bid_claims(program, bidder)",
+        "CREATE INDEX bid_claims_article ON bid_claims(article_id)",
+        """CREATE TABLE bid_board (
+            program TEXT NOT NULL, bidder TEXT NOT NULL, stage TEXT NOT NULL, since TEXT NOT NULL,
+            evidence TEXT NOT NULL, article_id INTEGER NOT NULL, url TEXT NOT NULL, title TEXT,
+            outlet TEXT, articles INTEGER NOT NULL, outlets INTEGER NOT NULL,
+            last_mention TEXT NOT NULL, updated_at TEXT NOT NULL,
+            PRIMARY KEY (program, bidder)
         )""",
     ],
 }

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from storage.models import BidClaim
 
@@ -25,8 +26,11 @@ from .stages import Cue, find_cues
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n+")
 # a connective ending a clause: "...제출했고, 구미시는", "...하며 ..." (the clause ends after it)
-_CLAUSE = re.compile(r"(?:[고며]|지만|으나|는데|반면|한편)(,\s*)|(?:했고|하고|됐고|되고|였고|이고|으며|하며|되며|이며|지만|으나|반면)(\s+)")
+_CLAUSE = re.compile(
+    r"(?:[고며]|지만|으나|는데|반면|한편)(,\s*)|(?:했고|하고|됐고|되고|였고|이고|으며|하며|되며|이며|지만|으나|반면|면서|하자|내자|되자)(\s+)"
+)
 _ANAPHOR = re.compile(r"(?:^|(?<=[\s,]))(시|군|도)(?:는|가|도|와|의|에서|로서)\s")
+KST = ZoneInfo("Asia/Seoul")
 WINDOW = 2  # sentences back that can name the program of a sentence that does not
 
 
@@ -91,13 +95,18 @@ def extract_claims(
         if not sent.programs and fallback is None:
             continue
         dates = date_spans(sent.text)
+        here: dict[tuple[str, str, str], BidClaim] = {}
         carried: list[Mention] = []
         for offset, clause in _clauses(sent.text):
             bidders = [m for m in find_mentions(clause, context) if not m.rival]
             for a in _ANAPHOR.finditer(clause):
                 main = mains.get("metro" if a.group(1) == "도" else "local")
                 if main and all(b.gov.name != main for b in bidders):
-                    bidders.append(Mention(a.start(), a.end(), BY_NAME[main], False))
+                    bidders.append(Mention(a.start(), a.end(), BY_NAME[main], False, "는"))
+            if any(b.role == "subject" for b in bidders):
+                # "강원도는 춘천의 ...", "전남도는 해남 솔라시도를 ...", "... 대구시에 전달": with a
+                # subject named, other names in the clause are places and recipients, not bidders
+                bidders = [b for b in bidders if b.role in ("subject", "and")]
             cues = [c for c in find_cues(clause) if c.stage is not None]
             if bidders:
                 carried = bidders
@@ -110,9 +119,28 @@ def extract_claims(
                 stated = _stated_date(cue, offset, dates, sent.text, published)
                 for b in bidders:
                     key = (b.gov.name, program, cue.stage)
-                    if key not in out or (stated and not out[key].stated):
-                        out[key] = BidClaim(program, b.gov.name, cue.stage, sent.text[:500], stated)
+                    if key not in here or (stated and not here[key].stated):
+                        here[key] = BidClaim(program, b.gov.name, cue.stage, sent.text[:500], stated)
+        for key, claim in _subsumed(here, ranks).items():
+            if key not in out or (claim.stated and not out[key].stated):
+                out[key] = claim
     return tuple(out.values())
+
+
+def article_claims(programs: tuple[Program, ...], article) -> tuple[BidClaim, ...]:
+    """The claims of one extracted article (`scrapers.models.Article`), its publish date read
+    in Korean time (a recap's year and month come from it)."""
+    published = article.published
+    if isinstance(published, datetime) and published.tzinfo is not None:
+        published = published.astimezone(KST)
+    return extract_claims(article.title, article.body, programs, published)
+
+
+def _subsumed(claims: dict[tuple[str, str, str], BidClaim], ranks) -> dict:
+    """A sentence saying a city applied (or lost) also says it pursued the bid: 추진 adds
+    nothing there, so it is kept only where it is the furthest stage the sentence states."""
+    further = {(b, p) for b, p, st in claims if st != "추진"}
+    return {k: c for k, c in claims.items() if not (k[2] == "추진" and (k[0], k[1]) in further)}
 
 
 def _stated_date(cue: Cue, offset: int, dates, text: str, published) -> str | None:
@@ -120,8 +148,8 @@ def _stated_date(cue: Cue, offset: int, dates, text: str, published) -> str | No
     start, end = offset + cue.start, offset + cue.end
     best = None
     for d in dates:
-        if d.start >= start and d.end <= end:
-            best = d
-        elif d.end <= start and start - d.end <= 60 and not find_cues(text[d.end : start]):
+        if (d.start >= start and d.end <= end) or (
+            d.end <= start and start - d.end <= 60 and not find_cues(text[d.end : start])
+        ):
             best = d
     return resolve(best, published) if best else None

@@ -10,7 +10,7 @@ from datetime import date, datetime
 _DATE = re.compile(
     r"(?:(?P<year>\d{4})\s?년\s?|(?P<lastyear>지난해|작년)\s?|(?P<this>올해|올)\s?)?"
     r"(?P<prefix>지난|오는)?\s?"
-    r"(?:(?P<month>1[0-2]|0?[1-9])\s?월(?:\s?(?P<day>[12]\d|3[01]|0?[1-9])\s?일)?"
+    r"(?:(?P<lastmonth>지난\s?달)|(?P<month>1[0-2]|0?[1-9])\s?월(?:\s?(?P<day>[12]\d|3[01]|0?[1-9])\s?일)?"
     r"|(?P<dayonly>[12]\d|3[01]|0?[1-9])\s?일)"
     r"(?![0-9])"
 )
@@ -22,7 +22,7 @@ class DateSpan:
     end: int
     year: int | None
     last_year: bool
-    month: int | None
+    month: int | None  # -1: "지난달"
     day: int | None
     future: bool  # "오는 3월": a plan, it dates nothing that happened
 
@@ -38,7 +38,7 @@ def date_spans(text: str) -> list[DateSpan]:
                 m.end(),
                 int(m.group("year")) if m.group("year") else None,
                 bool(m.group("lastyear")),
-                int(m.group("month")) if m.group("month") else None,
+                int(m.group("month")) if m.group("month") else (-1 if m.group("lastmonth") else None),
                 int(m.group("day") or m.group("dayonly") or 0) or None,
                 m.group("prefix") == "오는",
             )
@@ -47,7 +47,7 @@ def date_spans(text: str) -> list[DateSpan]:
 
 
 def resolve(span: DateSpan, published: datetime | date | None) -> str | None:
-    """"YYYY-MM" or "YYYY-MM-DD"; None when the year cannot be known or the date is a plan."""
+    """ "YYYY-MM" or "YYYY-MM-DD"; None when the year cannot be known or the date is a plan."""
     if span.future:
         return None
     pub = published.date() if isinstance(published, datetime) else published
@@ -58,6 +58,11 @@ def resolve(span: DateSpan, published: datetime | date | None) -> str | None:
     else:
         year = pub.year - 1 if span.last_year else pub.year
     month = span.month
+    if month == -1:  # "지난달": the month before the article's
+        if pub is None:
+            return None
+        year, month = (year, pub.month - 1) if pub.month > 1 else (year - 1, 12)
+        return f"{year:04d}-{month:02d}"
     if month is None:  # "지난 17일": the publish month, or the one before
         if pub is None:
             return None

@@ -22,12 +22,10 @@ _PARTICLES = (
 )
 _SUFFIX = "청|시장|군수|구청장|도지사|지사|시의회|도의회|군의회|구의회|의회|민|장"
 _TAIL = re.compile(rf"(?:(?:{_SUFFIX})?(?:{_PARTICLES}){{0,3}})(?![가-힣])")
-_NAMES = re.compile(
-    "(?<![가-힣])(" + "|".join(sorted(map(re.escape, FORMS), key=len, reverse=True)) + ")"
-)
+_NAMES = re.compile("(?<![가-힣])(" + "|".join(sorted(map(re.escape, FORMS), key=len, reverse=True)) + ")")
 _RIVAL = re.compile(
     r"^(?:시|도|군)?(?:와|과|을|를|에|에게|보다|등과|등을)\s?(?:\S+\s){0,2}?"
-    r"(?:경쟁|맞붙|각축|경합|겨루|겨뤄|제치|제친|밀려|밀린|앞서|뒤처)"
+    r"(?:경쟁|맞붙|각축|경합|겨루|겨뤄|제치|제친|밀려|밀린|앞서|뒤처|달리|다른)"
 )
 _METRO_OF = {short: full for full, short in PREFIX.items()}
 
@@ -38,6 +36,19 @@ class Mention:
     end: int
     gov: Gov
     rival: bool  # named as a competitor ("광주와 경쟁"), not as a bidder
+    tail: str = ""  # what follows the name: suffix and particles ("는", "시장은", "와")
+
+    @property
+    def role(self) -> str:
+        """ "subject" (은/는/이/가/도), "and" (와/과/및, a comma or dot), else "other"."""
+        rest = re.sub(f"^(?:{_SUFFIX})", "", self.tail)
+        if re.match(r"(?:은|는|이|가|도|에서는|으로서)$", rest):
+            return "subject"
+        if re.match(r"(?:와|과|및|랑)$", rest) or (rest == "" and self.comma):
+            return "and"
+        return "other"
+
+    comma: bool = False  # followed by "," or "·": one of a list
 
 
 def _explicit_parents(context: str) -> set[str]:
@@ -84,8 +95,11 @@ def find_mentions(text: str, context: str = "") -> list[Mention]:
             continue
         if locator is not None and gov.parent == locator.name:
             out.pop()  # "경북 포항시": the province only locates the city
+        tail_m = _TAIL.match(text, end)
+        tail = tail_m.group(0) if tail_m else ""
         rival = bool(_RIVAL.match(text[end : end + 24]))
-        out.append(Mention(start, end, gov, rival))
+        comma = text[end + len(tail) : end + len(tail) + 1] in (",", "·")
+        out.append(Mention(start, end, gov, rival, tail, comma))
     return out
 
 
