@@ -156,7 +156,11 @@ def plan_bid_alerts(
     rows = []
     for change in changes:
         for hook in settings.webhooks:
-            if not hook.board or hook.name in disabled or (hook.topics and not set(hook.topics) & set(topics)):
+            if (
+                not hook.board
+                or hook.name in disabled
+                or (hook.topics and not set(hook.topics) & set(topics))
+            ):
                 continue
             key = f"bid:{hook.name}:{change.program}:{change.bidder}:{change.to_stage}"
             data = bid_payload_data(change, story_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import logging
 import sys
@@ -197,6 +198,27 @@ def cmd_stories(args) -> int:
             print(f"#{s['id']} {s['title']}  (first seen {s['first_seen']}, {len(s['urls'])} article(s))")
             for url in s["urls"]:
                 print(f"    {url}")
+    return 0
+
+
+def cmd_board(args) -> int:
+    """The bid board: per program, each bidder's stage, since when, and the evidence."""
+    from storage.board import board_objects
+
+    rows = board_objects(_db(args), program=args.program)
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return 0
+    for program, group in itertools.groupby(rows, key=lambda r: r["program"]):
+        print(program)
+        for r in group:
+            print(
+                f"  {r['bidder']:<12} {r['stage']:<4} {r['since']:<10}  {r['articles']}건 {r['outlets']}곳  {r['url']}"
+            )
+            print(f"      {r['evidence'][:100]}")
+    if not rows:
+        print("no bids on the board yet")
     return 0
 
 
@@ -409,6 +431,13 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("stories", parents=[common], help="stories and the outlets in them")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_stories)
+
+    s = sub.add_parser(
+        "board", parents=[common], help="the bid board: who bids for which program, at what stage"
+    )
+    s.add_argument("--program")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_board)
 
     s = sub.add_parser("status", parents=[common], help="source health and alert queue")
     s.add_argument("--json", action="store_true")

@@ -145,3 +145,23 @@ def replace_claims(
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (article_id, c.program, c.bidder, c.stage, c.evidence, c.stated, stamp),
         )
+
+
+def board_objects(db: sqlite_utils.Database, program: str | None = None) -> list[dict]:
+    """The board as `monitor board --json` and `/api/board` give it: one object per bid."""
+    return [
+        {
+            "program": r.program,
+            "bidder": r.bidder,
+            "stage": r.stage,
+            "since": r.since,
+            "evidence": r.evidence,
+            "url": r.url,
+            "articles": r.articles,
+            "outlets": r.outlets,
+            "title": r.title,
+            "outlet": r.outlet,
+            "last_mention": r.last_mention,
+        }
+        for r in board_rows(db, program)
+    ]
