@@ -23,7 +23,7 @@ import httpx
 from scrapers.errors import BlockedURLError, FetchError
 from scrapers.fetch import FetchSettings, guarded_transport, parse_retry_after
 from storage import Database, outbox
-from storage.models import AlertFacts, ArticleInput, Delivery, OutboxRow, SaveResult
+from storage.models import AlertFacts, ArticleInput, BoardChange, Delivery, OutboxRow, SaveResult
 
 from .config import Settings, WebhookConfig
 from .errors import DeliveryError, DeliveryOutcome
@@ -106,6 +106,65 @@ def plan_alerts(
                 key = f"changed:{hook.name}:{result.article_id}:{result.version}"
                 data = article_payload_data(item, result, topic)
                 rows.append(_row(hook, key, "article.changed", topic or None, data))
+    if facts.board_changes:
+        rows += plan_bid_alerts(settings, facts.board_changes, result.topics, disabled, result.story_id)
+    return rows
+
+
+def bid_payload_data(change: BoardChange, story_id: int | None = None) -> dict:
+    """`bid.stage_changed`: who moved where, the sentence saying so, and its article (shaped
+    like an article alert's data, so every format shows the article and the evidence)."""
+    r = change.row
+    return {
+        "article": {
+            "id": r.article_id,
+            "url": r.url,
+            "title": r.title,
+            "byline": None,
+            "published": r.since,
+            "source": r.outlet,
+            "outlet": r.outlet,
+            "version": 1,
+            "excerpt": r.evidence[:SNIPPET_CHARS],
+        },
+        "story": {"id": story_id, "new": False},
+        "topic": r.program,
+        "matches": {"terms": [r.program], "snippets": {r.program: r.evidence[:SNIPPET_CHARS]}},
+        "diff": None,
+        "bid": {
+            "bidder": r.bidder,
+            "program": r.program,
+            "from": change.from_stage,
+            "to": change.to_stage,
+            "since": r.since,
+            "evidence": r.evidence,
+            "url": r.url,
+        },
+    }
+
+
+def plan_bid_alerts(
+    settings: Settings,
+    changes: tuple[BoardChange, ...],
+    topics: tuple[str, ...] = (),
+    disabled: frozenset[str] = frozenset(),
+    story_id: int | None = None,
+) -> list[OutboxRow]:
+    """One `bid.stage_changed` per webhook, bidder, program and stage, ever (the dedup key):
+    a bid that falls back and moves up again is not announced twice. Only to webhooks with
+    `board = true`; one with a topic filter when the article matched one of its topics."""
+    rows = []
+    for change in changes:
+        for hook in settings.webhooks:
+            if (
+                not hook.board
+                or hook.name in disabled
+                or (hook.topics and not set(hook.topics) & set(topics))
+            ):
+                continue
+            key = f"bid:{hook.name}:{change.program}:{change.bidder}:{change.to_stage}"
+            data = bid_payload_data(change, story_id)
+            rows.append(_row(hook, key, "bid.stage_changed", change.program, data))
     return rows
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import logging
 import os
@@ -271,6 +272,27 @@ def cmd_diff(args) -> int:
     from .tables import print_diff
 
     print_diff(versions[wanted[0]], versions[wanted[1]])
+    return 0
+
+
+def cmd_board(args) -> int:
+    """The bid board: per program, each bidder's stage, since when, and the evidence."""
+    from storage.board import board_objects
+
+    rows = board_objects(_db(args), program=args.program)
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return 0
+    for program, group in itertools.groupby(rows, key=lambda r: r["program"]):
+        print(program)
+        for r in group:
+            print(
+                f"  {r['bidder']:<12} {r['stage']:<4} {r['since']:<10}  {r['articles']}건 {r['outlets']}곳  {r['url']}"
+            )
+            print(f"      {r['evidence'][:100]}")
+    if not rows:
+        print("no bids on the board yet")
     return 0
 
 
@@ -603,6 +625,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("ref", metavar="ID|URL")
     s.add_argument("versions", metavar="V", type=int, nargs="*", help="two version numbers, e.g. 1 3")
     s.set_defaults(func=cmd_diff)
+
+    s = command("board", "the bid board: who bids for which program, at what stage")
+    s.add_argument("--program")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_board)
 
     s = command("status", "source health and alert queue")
     s.add_argument("--json", action="store_true")

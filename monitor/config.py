@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 from scrapers.fetch import DEFAULT_USER_AGENT, FetchSettings
 from scrapers.profiles import REGISTRY
 
+from .board.programs import DEFAULT_PROGRAMS, Program
+from .board.stages import DEFAULT_ORDER
 from .config_schema import (
     Locator,
     UnresolvedEnviron,
@@ -152,6 +154,7 @@ class WebhookConfig:
     secret: str | None = key(None, secret=True)
     topics: tuple[str, ...] = ()
     announce_joins: bool = False
+    board: bool = False  # also send bid.stage_changed (the bid board) to this notifier
     timeout: float = key(15.0, check=positive)
     # email: the envelope and header sender (`from` in the file), recipients, SMTP login.
     sender: str | None = key(None, toml="from")
@@ -174,6 +177,15 @@ class TopicConfig:
 
 
 @dataclass(frozen=True)
+class ProgramConfig:
+    """A program cities bid for (the bid board): its name, aliases, and stages in order."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    stages: tuple[str, ...] = DEFAULT_ORDER
+
+
+@dataclass(frozen=True)
 class Settings:
     storage: StorageConfig = field(default_factory=StorageConfig)
     fetch: FetchConfig = field(default_factory=FetchConfig)
@@ -183,6 +195,7 @@ class Settings:
     sources: tuple[SourceConfig, ...] = ()
     topics: tuple[Topic, ...] = ()
     webhooks: tuple[WebhookConfig, ...] = ()
+    programs: tuple[Program, ...] = DEFAULT_PROGRAMS
     origin: str = "built-in default"
 
     def source(self, name: str) -> SourceConfig:
@@ -207,7 +220,12 @@ TABLES: dict[str, type] = {
     "alerts": AlertsConfig,
     "web": WebConfig,
 }
-ARRAYS: dict[str, type] = {"sources": SourceConfig, "topics": TopicConfig, "webhooks": WebhookConfig}
+ARRAYS: dict[str, type] = {
+    "sources": SourceConfig,
+    "topics": TopicConfig,
+    "webhooks": WebhookConfig,
+    "programs": ProgramConfig,
+}
 
 
 # --- the whole file ---------------------------------------------------------------------------
@@ -287,6 +305,7 @@ def parse_settings(text: str, *, origin: str = "<string>", environ: dict[str, st
         sources=tuple(sources),
         topics=tuple(topics),
         webhooks=tuple(webhooks),
+        programs=_programs(arrays["programs"], where) if "programs" in data else DEFAULT_PROGRAMS,
         origin=origin,
     )
 
@@ -325,6 +344,19 @@ def _topics(entries: list[TopicConfig], where: Callable[..., Where]) -> list[Top
         except ValueError as exc:
             raise where("topics", i).error("any", str(exc)) from None
     return topics
+
+
+def _programs(entries: list[ProgramConfig], where: Callable[..., Where]) -> tuple[Program, ...]:
+    _unique_names(entries, where, "programs")
+    out = []
+    for i, p in enumerate(entries):
+        try:
+            out.append(Program(p.name, p.aliases, p.stages))
+        except ValueError as exc:  # an unknown stage, an empty alias
+            raise where("programs", i).error(
+                "stages" if "stage" in str(exc) else "aliases", str(exc)
+            ) from None
+    return tuple(out)
 
 
 def _check_webhooks(

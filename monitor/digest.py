@@ -167,6 +167,7 @@ def assemble_digest(
     new_stories = {(h.story_id, h.topic) for h in held if h.event == "article.new"}
     topics: dict[str, dict[str, list]] = {}
     seen: set[tuple] = set()
+    board: list[dict] = []  # bid.stage_changed: the "board changes" section
     for h in held:
         if h.event != "article.new" and (h.story_id, h.topic) in new_stories:
             continue
@@ -176,11 +177,15 @@ def assemble_digest(
         if key in seen:
             continue
         seen.add(key)
+        if h.event == "bid.stage_changed":
+            board.append(h.payload.get("data", {}).get("bid", {}))
+            continue
         group = topics.setdefault(h.topic or "", {"new": [], "changed": [], "joined": []})
         bucket = {"article.new": "new", "article.changed": "changed", "story.joined": "joined"}.get(h.event)
         if bucket:
             group[bucket].append(_item(h, outlets))
     counts = {b: sum(len(g[b]) for g in topics.values()) for b in ("new", "changed", "joined")}
+    counts["board"] = len(board)
     return {
         "type": "digest",
         "data": {
@@ -191,6 +196,7 @@ def assemble_digest(
             "until": until.isoformat(),
             "counts": counts,
             "topics": [{"topic": t, **g} for t, g in topics.items()],
+            "board": board,
         },
     }
 

@@ -29,6 +29,8 @@ from storage.sources import ensure_source, get_source, save_source
 
 from . import health
 from .alerts import alert_planner
+from .board.claims import article_claims
+from .board.fold import board_folder
 from .conditional import SourceFetcher
 from .config import Settings, SourceConfig
 from .recheck import plan_recheck
@@ -121,6 +123,7 @@ class SourceCrawl:
         self.samples_dir = samples_dir
         self.report = SourceReport(source.name)
         self.plan = alert_planner(settings)
+        self.fold = board_folder(settings.programs)  # the bid board, updated in each save
         self.tally = health.CrawlTally()
         self.state = get_source(db, source.name) or SourceState(name=source.name)  # before this crawl
         self.documents = SourceFetcher(fetcher, db, source.name, now)
@@ -220,6 +223,7 @@ class SourceCrawl:
             etag=fetched.headers.get("etag"),
             last_modified=fetched.headers.get("last-modified"),
             aliases=identity.aliases,
+            claims=article_claims(self.settings.programs, article),
         )
         storage = self.settings.storage
         result = save_article(
@@ -229,6 +233,7 @@ class SourceCrawl:
             keep_unmatched=storage.keep_unmatched,
             plan=self.plan,
             keep_text=storage.keep_unmatched_days > 0,
+            fold=self.fold,
         )
         self.handled.add(key)
         self._count(result.status, result.new_story, bool(matches))

@@ -21,6 +21,7 @@ from storage.models import ArticleInput
 from storage.unmatched import get_state, kept_articles, prune_kept, set_state
 
 from .alerts import alert_planner
+from .board.rebuild import recompute_board, recompute_board_if_changed
 from .config import Settings
 from .errors import ConfigError
 from .topics import Topic, match_topics
@@ -38,6 +39,7 @@ class RematchReport:
     new_articles: int = 0  # of those, kept unmatched articles now stored
     alerts_queued: int = 0
     pruned: int = 0  # kept copies past keep_unmatched_days, dropped
+    board_moved: int = 0  # bid board rows whose stage changed on recomputing
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__slots__}
@@ -104,7 +106,10 @@ def rematch(
         result = save_article(db, item, now=now, plan=plan)
         counts["matched"] += 1
         counts["new"] += int(result.status == "new")
+    # the bid board follows the vocabulary: every stored article's claims again
+    board_moved = recompute_board(db, settings, now=now, alerts=alerts)
     report = RematchReport(
+        board_moved=board_moved,
         stored_checked=counts["stored"],
         kept_checked=counts["kept"],
         newly_matched=counts["matched"],
@@ -130,4 +135,6 @@ def rematch_if_topics_changed(db: Database, settings: Settings, *, now: datetime
         report = rematch(db, settings, now=now)
     if previous != current:
         set_state(db, TOPICS_HASH, current)
+    if report is None:  # (a rematch recomputes the board itself)
+        recompute_board_if_changed(db, settings, now=now)
     return report

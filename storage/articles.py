@@ -11,6 +11,7 @@ import sqlite_utils
 
 from scrapers.models import Article
 
+from .board import BoardFolder, update_board
 from .db import write_transaction
 from .dedup import body_hash, detect_change, signature
 from .fetch_log import log_fetch
@@ -93,6 +94,7 @@ def save_article(
     keep_unmatched: bool = False,
     plan: AlertPlanner | None = None,
     keep_text: bool = False,
+    fold: BoardFolder | None = None,
 ) -> SaveResult:
     """Store one extracted article in one BEGIN IMMEDIATE transaction, with its planned alerts.
 
@@ -136,8 +138,13 @@ def save_article(
                 return SaveResult(status="alias", article_id=row[0], story_id=story, topics=item.topics)
             result = _insert_new(db, item, bhash, stamp)
         log(result.article_id)
+        changes = ()
+        if fold is not None and result.status in ("new", "changed"):
+            # the bid board moves with the article, in its transaction (`fold`: the application's)
+            changes = update_board(db, result.article_id, item.claims, fold=fold, now=now)
         if plan is not None and result.status in ("new", "changed"):
-            rows = plan(result, item, alert_facts(db, result.article_id))
+            facts = dataclasses.replace(alert_facts(db, result.article_id), board_changes=changes)
+            rows = plan(result, item, facts)
             enqueue(db, rows, article_id=result.article_id, story_id=result.story_id, now=now)
         return result
 

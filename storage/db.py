@@ -202,7 +202,25 @@ MIGRATIONS: dict[int, list] = {
             webhook TEXT PRIMARY KEY, last_slot TEXT NOT NULL, last_cut TEXT NOT NULL
         )""",
     ],
-    8: [],  # placeholder: the bid board's tables (another branch)
+    8: [
+        # The bid board: claims per article, and one folded row per (program, bidder). New
+        # tables only, so the step costs the same on any size of file; `monitor rematch` (or
+        # the first crawl, which notices the programs never folded) fills them from stored articles.
+        """CREATE TABLE bid_claims (
+            id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL, program TEXT NOT NULL,
+            bidder TEXT NOT NULL, stage TEXT NOT NULL, evidence TEXT NOT NULL, stated TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX bid_claims_pair ON bid_claims(program, bidder)",
+        "CREATE INDEX bid_claims_article ON bid_claims(article_id)",
+        """CREATE TABLE bid_board (
+            program TEXT NOT NULL, bidder TEXT NOT NULL, stage TEXT NOT NULL, since TEXT NOT NULL,
+            evidence TEXT NOT NULL, article_id INTEGER NOT NULL, url TEXT NOT NULL, title TEXT,
+            outlet TEXT, articles INTEGER NOT NULL, outlets INTEGER NOT NULL,
+            last_mention TEXT NOT NULL, updated_at TEXT NOT NULL,
+            PRIMARY KEY (program, bidder)
+        )""",
+    ],
     9: [
         # The full-text index as sqlite-utils and datasette recognise one (content="articles":
         # their detection looks for that spelling), so `sqlite-utils search` and datasette's

@@ -59,6 +59,62 @@ class MatchRecord:
     snippets: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class BidClaim:
+    """One sentence's statement that a bidder reached a stage of a program (the bid board)."""
+
+    program: str
+    bidder: str
+    stage: str
+    evidence: str  # the sentence
+    stated: str | None = None  # "YYYY-MM" or "YYYY-MM-DD" when the text dates the stage itself
+
+
+@dataclass(frozen=True, slots=True)
+class StoredClaim:
+    """A stored claim with what the board needs of its article."""
+
+    program: str
+    bidder: str
+    stage: str
+    evidence: str
+    stated: str | None
+    article_id: int
+    url: str
+    title: str | None
+    outlet: str
+    reported: str  # "YYYY-MM-DD": the article's publish date, else when it was first seen
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    """One bidder's bid for one program: its current stage and since when, with evidence."""
+
+    program: str
+    bidder: str
+    stage: str
+    since: str  # "YYYY-MM" or "YYYY-MM-DD": the first report (or stated date) of this stage
+    evidence: str
+    article_id: int
+    url: str
+    title: str | None
+    outlet: str
+    articles: int
+    outlets: int
+    last_mention: str
+
+
+@dataclass(frozen=True, slots=True)
+class BoardChange:
+    """A bidder moved to another stage of a program (from None: its first appearance)."""
+
+    program: str
+    bidder: str
+    from_stage: str | None
+    to_stage: str
+    row: BoardRow
+
+
 @dataclass(frozen=True)
 class ArticleInput:
     """One extracted article as the pipeline hands it to storage."""
@@ -71,6 +127,7 @@ class ArticleInput:
     etag: str | None = None
     last_modified: str | None = None
     aliases: tuple[str, ...] = ()
+    claims: tuple[BidClaim, ...] = ()  # the bid board's claims, written in the same transaction
 
     @property
     def urls(self) -> list[str]:
@@ -104,6 +161,7 @@ class AlertFacts:
 
     disabled_webhooks: frozenset[str] = frozenset()
     article_alerted: bool = False  # an alert for this article or its story's announcement was queued
+    board_changes: tuple[BoardChange, ...] = ()  # the bid board rows this save moved
 
 
 @dataclass(frozen=True, slots=True)

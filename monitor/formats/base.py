@@ -17,6 +17,7 @@ EVENT_LABELS = {
     "article.new": "New story",
     "article.changed": "Article changed",
     "story.joined": "Another outlet",
+    "bid.stage_changed": "Bid stage changed",
 }
 
 
@@ -56,8 +57,15 @@ class AlertFormat:
         await http(hook, headers, body)
 
 
-def event_label(event: str) -> str:
-    return EVENT_LABELS.get(event, event)
+def event_label(event: str, data: dict | None = None) -> str:
+    """The event's name, with the move for a bid: "Bid stage changed: 포항시 추진 → 신청"."""
+    label = EVENT_LABELS.get(event, event)
+    return f"{label}: {bid_move(data['bid'])}" if data and data.get("bid") else label
+
+
+def bid_move(bid: dict) -> str:
+    """`포항시 · 국가 AI 컴퓨팅센터: 추진 → 신청` (a first appearance: `신규 → 추진`)."""
+    return f"{bid['bidder']} · {bid['program']}: {bid.get('from') or '신규'} → {bid['to']}"
 
 
 def snippet(data: dict, limit: int = 200) -> str:

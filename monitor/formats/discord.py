@@ -31,7 +31,7 @@ class Discord(AlertFormat):
         msg = {
             # Discord's limits: content 2,000, embed title 256, description 4,096, footer 2,048,
             # 6,000 for the whole embed.
-            "content": f"**{event_label(payload['type'])}** ({data['topic']})"[:2000],
+            "content": f"**{event_label(payload['type'], data)}** ({data['topic']})"[:2000],
             "allowed_mentions": {"parse": []},
             "embeds": [
                 {

@@ -98,7 +98,9 @@ def html(payload: dict, tz: str) -> str:
         item = text._single(data)
         body = _item_html(item, tz, payload["type"] == "article.changed")
         head = escape(text.EVENT_KO.get(payload["type"], payload["type"]))
-        if data.get("topic"):
+        if data.get("bid"):
+            head += f" · <b>{escape(text.bid_move(data['bid']))}</b>"
+        elif data.get("topic"):
             head += f" · {escape(data['topic'])}"
     else:
         head = escape(text.period_line(data, tz))
@@ -113,6 +115,14 @@ def html(payload: dict, tz: str) -> str:
                         f'<h4 style="margin:12px 0 0;color:#57606a">{label} {len(group[bucket])}건</h4>'
                     )
                     sections += [_item_html(i, tz, bucket == "changed") for i in group[bucket]]
+        if data.get("board"):
+            sections.append('<h2 style="font-size:18px;border-bottom:2px solid #0b57d0">유치 현황 변경</h2>')
+            sections += [
+                f'<p style="margin:6px 0"><b>{escape(text.bid_move(b))}</b> · '
+                f'<a href="{escape(b.get("url") or "", quote=True)}">{escape(b.get("since") or "")}</a><br>'
+                f"{escape(text.shorten(b.get('evidence') or '', 200))}</p>"
+                for b in data["board"]
+            ]
         body = "".join(sections) or "<p>이번 기간에 새 기사가 없습니다.</p>"
     return (
         '<!DOCTYPE html><html lang="ko"><head><meta charset="utf-8"></head>'

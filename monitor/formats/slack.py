@@ -34,7 +34,7 @@ class Slack(AlertFormat):
             return render_digest(payload)
         data = payload["data"]
         art = data["article"]
-        label = event_label(payload["type"])
+        label = event_label(payload["type"], data)
         # Slack's limits: 3,000 characters a section text, 40,000 the fallback text.
         text = f"*{label}* ({data['topic']}): <{art['url']}|{(art['title'] or '')[:300]}>"[:SECTION_CHARS]
         msg = {

@@ -4,13 +4,14 @@ for one alert or one digest. Pure: payload and time zone in, strings out."""
 from __future__ import annotations
 
 from ..digest import local_time, readable_diff
-from .base import snippet
+from .base import bid_move, snippet
 
 SUBJECT_PREFIX = "[AI 센터]"
 EVENT_KO = {
     "article.new": "새 기사",
     "article.changed": "기사 수정",
     "story.joined": "추가 보도",
+    "bid.stage_changed": "유치 단계 변경",
     "test": "테스트",
 }
 BUCKETS = (("new", "새 기사"), ("changed", "수정된 기사"), ("joined", "추가 보도"))
@@ -33,6 +34,8 @@ def subject(payload: dict, tz: str) -> str:
     data = payload["data"]
     if payload["type"] != "digest":
         label = EVENT_KO.get(payload["type"], payload["type"])
+        if data.get("bid"):
+            return f"{SUBJECT_PREFIX} {label} · {bid_move(data['bid'])}"
         return f"{SUBJECT_PREFIX} {label} · {shorten(title_of(data['article']), TITLE_CHARS * 2)}"
     counts = data["counts"]
     parts = [
@@ -40,12 +43,15 @@ def subject(payload: dict, tz: str) -> str:
         for b, label in (("new", "새 기사"), ("changed", "수정"), ("joined", "추가 보도"))
         if counts[b]
     ]
+    if counts.get("board"):
+        parts.append(f"유치 단계 변경 {counts['board']}건")
     if not parts:
         until = local_time(data["until"], tz) or ""
         return f"{SUBJECT_PREFIX} 새 기사 없음 · {until}"
-    first = next(item for group in data["topics"] for b, _ in BUCKETS for item in group[b])
+    first = next((item for group in data["topics"] for b, _ in BUCKETS for item in group[b]), None)
     rest = sum(counts.values()) - 1
-    tail = shorten(title_of(first["article"]), TITLE_CHARS) + (f" 외 {rest}건" if rest else "")
+    head = bid_move(data["board"][0]) if first is None else title_of(first["article"])
+    tail = shorten(head, TITLE_CHARS) + (f" 외 {rest}건" if rest else "")
     return f"{SUBJECT_PREFIX} {' · '.join(parts)} · {tail}"
 
 
@@ -76,7 +82,8 @@ def markdown(payload: dict, tz: str) -> tuple[str, str]:
     data = payload["data"]
     if payload["type"] != "digest":
         art = data["article"]
-        lines = [
+        lines = [f"**{bid_move(data['bid'])}**", ""] if data.get("bid") else []
+        lines += [
             f"**[{title_of(art)}]({art.get('url')})**",
             when_line(art, tz),
             "",
@@ -96,6 +103,12 @@ def markdown(payload: dict, tz: str) -> tuple[str, str]:
                 art = item["article"]
                 outlets = ", ".join(f"[{o['outlet']}]({o['url']})" for o in _outlets(item))
                 lines.append(f"- [{title_of(art)}]({art.get('url')}) · {outlets}")
+    if data.get("board"):
+        lines += ["", "## 유치 현황 변경"]
+        lines += [
+            f"- {bid_move(b)} · [{b['since']}]({b['url']}): {shorten(b['evidence'], 120)}"
+            for b in data["board"]
+        ]
     if len(lines) == 1:
         lines.append("\n이번 기간에 새 기사가 없습니다.")
     return subject(payload, tz), "\n".join(lines)
@@ -105,7 +118,8 @@ def plain(payload: dict, tz: str) -> str:
     """The text/plain part of a mail: every story with title, outlets, time, snippet and links."""
     data = payload["data"]
     if payload["type"] != "digest":
-        return "\n".join(_plain_item(_single(data), tz, payload["type"] == "article.changed")) + "\n"
+        head = [bid_move(data["bid"]), ""] if data.get("bid") else []
+        return "\n".join(head + _plain_item(_single(data), tz, payload["type"] == "article.changed")) + "\n"
     out = [subject(payload, tz), period_line(data, tz), ""]
     for group in data["topics"]:
         out += [f"■ {group['topic'] or '(주제 없음)'}", ""]
@@ -115,7 +129,16 @@ def plain(payload: dict, tz: str) -> str:
                     out += [f"[{label} {len(group[bucket])}건]", ""]
                 out += [f"{n}. " + _plain_item(item, tz, bucket == "changed")[0]]
                 out += ["   " + ln if ln else "" for ln in _plain_item(item, tz, bucket == "changed")[1:]]
-    if not data["topics"]:
+    if data.get("board"):
+        out += [f"■ 유치 현황 변경 {len(data['board'])}건", ""]
+        for n, b in enumerate(data["board"], 1):
+            out += [
+                f"{n}. {bid_move(b)} ({b['since']})",
+                f"   {shorten(b['evidence'], 200)}",
+                f"   {b['url']}",
+                "",
+            ]
+    if not data["topics"] and not data.get("board"):
         out.append("이번 기간에 새 기사가 없습니다.")
     return "\n".join(out).rstrip() + "\n"
 

@@ -182,6 +182,8 @@ def create_app(settings: Settings, *, loopback: bool = True) -> Starlette:
         Route("/sources", pages.sources),
         Route("/sources/{name}/sample", pages.sample),
         Route("/alerts", pages.alerts),
+        Route("/board", pages.board),
+        Route("/api/board", pages.api_board),
         Route("/feeds/search.atom", pages.search_feed),
         Route("/feeds/{topic}.atom", pages.topic_feed),
         Route("/api/stories", pages.api_stories),

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
+from storage.board import board_objects
 from storage.outbox import list_deliveries, outbox_counts
 from storage.queries import (
     StoryFilter,
@@ -194,6 +195,20 @@ async def sources(request: Request) -> Response:
     settings = request.app.state.settings
     status = await request.app.state.reader(source_status, settings)
     return _render(request, "sources.html", sources=_source_rows(settings, status), alerts=status["alerts"])
+
+
+async def board(request: Request) -> Response:
+    """The bid board: one table per configured program, each cell linking to its evidence."""
+    rows = await request.app.state.reader(board_objects, None)
+    names = [p.name for p in request.app.state.settings.programs]
+    names += sorted({r["program"] for r in rows} - set(names))
+    tables = [(name, [r for r in rows if r["program"] == name]) for name in names]
+    return _render(request, "board.html", tables=tables)
+
+
+async def api_board(request: Request) -> Response:
+    """The objects `monitor board --json` prints, in one JSON array (`?program=` filters)."""
+    return JSONResponse(await request.app.state.reader(board_objects, request.query_params.get("program")))
 
 
 async def sample(request: Request) -> Response:

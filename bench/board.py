@@ -1,0 +1,150 @@
+"""The bid board's claim extraction against hand-labelled Korean sentences and short articles.
+
+    python -m bench.board [--errors] [--json]
+
+`fixtures/board/claims.jsonl`: one item a line, {"id", "published", "title"?, "text", "gold":
+[[bidder, program, stage, date?], ...]}; program "N" is 국가 AI 컴퓨팅센터, "A" 아시아·태평양 AI
+센터. Scored on (bidder, program, stage) triples, micro-averaged; dates where the gold states
+one (exact "YYYY-MM" or "YYYY-MM-DD"). The seeds in ../shared/seeds are checked when present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from monitor.board.claims import extract_claims
+from monitor.board.programs import DEFAULT_PROGRAMS
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "board" / "claims.jsonl"
+# written after the rules were tuned on FIXTURES, and not tuned on: the honest figure
+HELDOUT = FIXTURES.with_name("claims_heldout.jsonl")
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+PROGRAM_CODES = {"N": "국가 AI 컴퓨팅센터", "A": "아시아·태평양 AI 센터"}
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    dates_right: int = 0
+    dates_stated: int = 0
+    by_stage: dict[str, Counter] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    def add(self, stage: str, kind: str) -> None:
+        self.by_stage.setdefault(stage, Counter())[kind] += 1
+
+
+def load(path: Path = FIXTURES) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def score(items: list[dict]) -> Score:
+    s = Score()
+    for item in items:
+        published = date.fromisoformat(item["published"]) if item.get("published") else None
+        claims = extract_claims(item.get("title"), item["text"], DEFAULT_PROGRAMS, published)
+        got = {(c.bidder, c.program, c.stage): c for c in claims}
+        gold = {(g[0], PROGRAM_CODES[g[1]], g[2]): (g[3] if len(g) > 3 else None) for g in item["gold"]}
+        for triple in got.keys() & gold.keys():
+            s.tp += 1
+            s.add(triple[2], "tp")
+            if gold[triple]:
+                s.dates_stated += 1
+                if got[triple].stated == gold[triple]:
+                    s.dates_right += 1
+                else:
+                    s.errors.append(f"{item['id']}: date {got[triple].stated} != {gold[triple]} {triple}")
+        for triple in got.keys() - gold.keys():
+            s.fp += 1
+            s.add(triple[2], "fp")
+            s.errors.append(f"{item['id']}: FP {triple}")
+        for triple in gold.keys() - got.keys():
+            s.fn += 1
+            s.add(triple[2], "fn")
+            s.errors.append(f"{item['id']}: FN {triple}")
+    return s
+
+
+def seed_claims() -> dict[str, list[tuple[str, str, str, str | None]]] | None:
+    """The seeds' claims (publish dates from their bylines), or None when the seeds are absent."""
+    files = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+    if not files:
+        return None
+    out = {}
+    for f in files:
+        text = f.read_text("utf-8")
+        published = _byline_date(text)
+        out[f.name] = [
+            (c.bidder, c.program, c.stage, c.stated)
+            for c in extract_claims(None, text, DEFAULT_PROGRAMS, published)
+        ]
+    return out
+
+
+def _byline_date(text: str) -> date | None:
+    import re
+
+    m = re.search(r"(20\d\d)-(\d\d)-(\d\d)", text)
+    return date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
+def report(name: str, items: list[dict], s: Score) -> None:
+    gold_n = sum(len(i["gold"]) for i in items)
+    print(f"\n{name}: {len(items)} items, {gold_n} gold triples")
+    print(f"{'stage':<6} {'P':>6} {'R':>6}  tp fp fn")
+    for stage in ("추진", "신청", "심사", "선정", "탈락", "후속"):
+        c = s.by_stage.get(stage, Counter())
+        p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
+        r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
+        print(f"{stage:<6} {p:6.3f} {r:6.3f}  {c['tp']:>2} {c['fp']:>2} {c['fn']:>2}")
+    f1 = 2 * s.precision * s.recall / (s.precision + s.recall) if s.precision + s.recall else 0.0
+    print(f"{'all':<6} {s.precision:6.3f} {s.recall:6.3f}  {s.tp:>2} {s.fp:>2} {s.fn:>2}   F1 {f1:.3f}")
+    print(f"stated dates right: {s.dates_right}/{s.dates_stated}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--errors", action="store_true", help="list every miss")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    sets = {"dev": load(FIXTURES), "held-out": load(HELDOUT)}
+    if args.json:
+        out = {}
+        for name, items in sets.items():
+            sc = score(items)
+            out[name] = {"items": len(items), "precision": sc.precision, "recall": sc.recall}
+        print(json.dumps(out))
+        return
+    for name, items in sets.items():
+        s = score(items)
+        report(name, items, s)
+        if args.errors:
+            print("\n".join(s.errors))
+    seeds = seed_claims()
+    if seeds is None:
+        print(f"seeds: {SEEDS} absent, skipped")
+    else:
+        for name, claims in seeds.items():
+            print(
+                f"seed {name}: "
+                + "; ".join(f"({b}, {p}, {st}{', ' + d if d else ''})" for b, p, st, d in claims)
+            )
+
+
+if __name__ == "__main__":
+    main()

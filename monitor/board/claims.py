@@ -1,0 +1,155 @@
+"""Claims: (bidder, program, stage) statements read from an article, pure.
+
+A sentence (or its clause) that names a program and a bidder and holds a stage predicate is a
+claim. Clauses are cut at connectives ("제출했고, ...", "..., 반면"), so two cities in one
+sentence each get their own predicate; a clause with a predicate but no city inherits the city
+of the clause before (Korean drops repeated subjects). "시는"/"도는" at a clause's start mean the
+article's main city or province. A program not named in the sentence is taken from the two
+sentences before (or the title) when exactly one program is named there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from storage.models import BidClaim
+
+from ..topics import normalize
+from .dates import date_spans, resolve
+from .gazetteer import BY_NAME
+from .mentions import Mention, find_mentions, main_bidders
+from .programs import Program
+from .stages import Cue, find_cues
+
+_SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n+")
+# a connective ending a clause: "...제출했고, 구미시는", "...하며 ..." (the clause ends after it)
+_CLAUSE = re.compile(
+    r"(?:[고며]|지만|으나|는데|반면|한편)(,\s*)|(?:했고|하고|됐고|되고|였고|이고|으며|하며|되며|이며|지만|으나|반면|면서|하자|내자|되자)(\s+)"
+)
+_ANAPHOR = re.compile(r"(?:^|(?<=[\s,]))(시|군|도)(?:는|가|도|와|의|에서|로서)\s")
+KST = ZoneInfo("Asia/Seoul")
+WINDOW = 2  # sentences back that can name the program of a sentence that does not
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    text: str
+    programs: tuple[tuple[int, int, str], ...]  # (start, end, program name)
+
+
+def sentences(title: str | None, body: str) -> list[str]:
+    """Title first, then the body's sentences (normalized)."""
+    out = [normalize(title).strip()] if title else []
+    out += [s.strip() for s in _SENTENCE.split(normalize_lines(body)) if s and s.strip()]
+    return out
+
+
+def normalize_lines(text: str) -> str:
+    return "\n".join(normalize(line) for line in (text or "").splitlines())
+
+
+def _clauses(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for m in _CLAUSE.finditer(text):
+        cut = m.start(1) if m.group(1) is not None else m.start(2)
+        out.append((pos, text[pos:cut]))
+        pos = m.end()
+    out.append((pos, text[pos:]))
+    return out
+
+
+def _program_for(cue: Cue, offset: int, sent: _Sentence, fallback: str | None) -> str | None:
+    """The program named nearest before the cue, else nearest after, else the window's."""
+    at = offset + cue.start
+    before = [p for p in sent.programs if p[1] <= at]
+    if before:
+        return before[-1][2]
+    after = [p for p in sent.programs if p[0] >= at]
+    return after[0][2] if after else fallback
+
+
+def extract_claims(
+    title: str | None,
+    body: str,
+    programs: tuple[Program, ...],
+    published: datetime | date | None = None,
+) -> tuple[BidClaim, ...]:
+    """Every (bidder, program, stage) the article states, once each, with its evidence sentence
+    and the stated date of the stage when the text gives one (a recap: "지난 2월 ... 제출한")."""
+    texts = sentences(title, body)
+    parsed = [
+        _Sentence(t, tuple(sorted((s, e, p.name) for p in programs for s, e in p.spans(t)))) for t in texts
+    ]
+    mains = main_bidders([find_mentions(t, "\n".join(texts)) for t in texts])
+    context = "\n".join(texts)
+    ranks = {p.name: p.ranks for p in programs}
+    out: dict[tuple[str, str, str], BidClaim] = {}
+    for i, sent in enumerate(parsed):
+        window = {p[2] for s in parsed[max(0, i - WINDOW) : i] for p in s.programs}
+        if parsed and i > 0:
+            window |= {p[2] for p in parsed[0].programs}  # the title
+        fallback = next(iter(window)) if len(window) == 1 else None
+        if not sent.programs and fallback is None:
+            continue
+        dates = date_spans(sent.text)
+        here: dict[tuple[str, str, str], BidClaim] = {}
+        carried: list[Mention] = []
+        for offset, clause in _clauses(sent.text):
+            bidders = [m for m in find_mentions(clause, context) if not m.rival]
+            for a in _ANAPHOR.finditer(clause):
+                main = mains.get("metro" if a.group(1) == "도" else "local")
+                if main and all(b.gov.name != main for b in bidders):
+                    bidders.append(Mention(a.start(), a.end(), BY_NAME[main], False, "는"))
+            if any(b.role == "subject" for b in bidders):
+                # "강원도는 춘천의 ...", "전남도는 해남 솔라시도를 ...", "... 대구시에 전달": with a
+                # subject named, other names in the clause are places and recipients, not bidders
+                bidders = [b for b in bidders if b.role in ("subject", "and")]
+            cues = [c for c in find_cues(clause) if c.stage is not None]
+            if bidders:
+                carried = bidders
+            elif cues:
+                bidders = carried
+            for cue in cues:
+                program = _program_for(cue, offset, sent, fallback)
+                if program is None or cue.stage not in ranks[program]:
+                    continue
+                stated = _stated_date(cue, offset, dates, sent.text, published)
+                for b in bidders:
+                    key = (b.gov.name, program, cue.stage)
+                    if key not in here or (stated and not here[key].stated):
+                        here[key] = BidClaim(program, b.gov.name, cue.stage, sent.text[:500], stated)
+        for key, claim in _subsumed(here, ranks).items():
+            if key not in out or (claim.stated and not out[key].stated):
+                out[key] = claim
+    return tuple(out.values())
+
+
+def article_claims(programs: tuple[Program, ...], article) -> tuple[BidClaim, ...]:
+    """The claims of one extracted article (`scrapers.models.Article`), its publish date read
+    in Korean time (a recap's year and month come from it)."""
+    published = article.published
+    if isinstance(published, datetime) and published.tzinfo is not None:
+        published = published.astimezone(KST)
+    return extract_claims(article.title, article.body, programs, published)
+
+
+def _subsumed(claims: dict[tuple[str, str, str], BidClaim], ranks) -> dict:
+    """A sentence saying a city applied (or lost) also says it pursued the bid: 추진 adds
+    nothing there, so it is kept only where it is the furthest stage the sentence states."""
+    further = {(b, p) for b, p, st in claims if st != "추진"}
+    return {k: c for k, c in claims.items() if not (k[2] == "추진" and (k[0], k[1]) in further)}
+
+
+def _stated_date(cue: Cue, offset: int, dates, text: str, published) -> str | None:
+    """A date written just before the cue (or inside it) with no other cue between them."""
+    start, end = offset + cue.start, offset + cue.end
+    best = None
+    for d in dates:
+        if (d.start >= start and d.end <= end) or (
+            d.end <= start and start - d.end <= 60 and not find_cues(text[d.end : start])
+        ):
+            best = d
+    return resolve(best, published) if best else None

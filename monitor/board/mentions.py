@@ -1,0 +1,116 @@
+"""Bidder mentions: where a sentence names a local government, resolved to one of them.
+
+A name counts only where its word ends (a particle chain, then a non-Hangul character, or a
+suffix such as 시청, 시장): "포항공대", "경북대", "광주과학기술원" are organisations. A province
+right before one of its cities is a locator ("경북 포항시" is 포항시, "경기 광주시" is the
+Gyeonggi city). An ambiguous name takes its province from a locator, from the article (a
+"경기 광주" elsewhere in it), else from its default (광주 = 광주광역시); a 중구 with no city known
+is dropped. A name followed by "와 경쟁", "를 제치고", "에 밀려" is a rival mentioned, not a bid.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .gazetteer import BY_NAME, FORMS, PREFIX, Gov
+
+_PARTICLES = (
+    "으로서|으로는|에서는|에서도|에서|에게|까지|부터|보다|처럼|으로|이나|이라|이며|이다|과의|와의|"
+    "은|는|이|가|을|를|의|에|와|과|도|만|로|나|랑|며|등|측|내"
+)
+_SUFFIX = "청|시장|군수|구청장|도지사|지사|시의회|도의회|군의회|구의회|의회|민|장"
+_TAIL = re.compile(rf"(?:(?:{_SUFFIX})?(?:{_PARTICLES}){{0,3}})(?![가-힣])")
+_NAMES = re.compile("(?<![가-힣])(" + "|".join(sorted(map(re.escape, FORMS), key=len, reverse=True)) + ")")
+_RIVAL = re.compile(
+    r"^(?:시|도|군)?(?:와|과|을|를|에|에게|보다|등과|등을)\s?(?:\S+\s){0,2}?"
+    r"(?:경쟁|맞붙|각축|경합|겨루|겨뤄|제치|제친|밀려|밀린|앞서|뒤처|달리|다른)"
+)
+_METRO_OF = {short: full for full, short in PREFIX.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    gov: Gov
+    rival: bool  # named as a competitor ("광주와 경쟁"), not as a bidder
+    tail: str = ""  # what follows the name: suffix and particles ("는", "시장은", "와")
+
+    @property
+    def role(self) -> str:
+        """ "subject" (은/는/이/가/도), "and" (와/과/및, a comma or dot), else "other"."""
+        rest = re.sub(f"^(?:{_SUFFIX})", "", self.tail)
+        if re.match(r"(?:은|는|이|가|도|에서는|으로서)$", rest):
+            return "subject"
+        if re.match(r"(?:와|과|및|랑)$", rest) or (rest == "" and self.comma):
+            return "and"
+        return "other"
+
+    comma: bool = False  # followed by "," or "·": one of a list
+
+
+def _explicit_parents(context: str) -> set[str]:
+    """Provinces the article itself puts before an ambiguous name ("경기 광주", "경기도 광주시")."""
+    found = set()
+    for m in re.finditer(r"(?<![가-힣])(경기|경기도|강원|강원도|경남|경상남도)\s?(광주|고성)", context):
+        found.add((m.group(1)[:2], m.group(2)))
+    return {f"{p} {n}" for p, n in found}
+
+
+def _resolve(form: str, locator: Gov | None, context: str) -> Gov | None:
+    options = FORMS[form]
+    if len(options) == 1:
+        return options[0]
+    if locator is not None:
+        mine = [g for g in options if g.parent == locator.name]
+        if mine:
+            return mine[0]
+    explicit = _explicit_parents(context)
+    named = [g for g in options if g.level == "local" and any(g.name.startswith(e) for e in explicit)]
+    if len(named) == 1:
+        return named[0]
+    metro = [g for g in options if g.level == "metro"]
+    return metro[0] if metro else None  # 광주시 is the metro unless the article says 경기
+
+
+def find_mentions(text: str, context: str = "") -> list[Mention]:
+    """Local governments named in `text`, left to right; `context` (the whole article) settles
+    ambiguous names."""
+    raw: list[tuple[int, int, str]] = []
+    for m in _NAMES.finditer(text):
+        tail = _TAIL.match(text, m.end())
+        if tail is None:
+            continue
+        raw.append((m.start(), m.end(), m.group(1)))
+    out: list[Mention] = []
+    for start, end, form in raw:
+        prev = out[-1] if out else None
+        locator = None
+        if prev is not None and prev.gov.level == "metro" and text[prev.end : start].strip() == "":
+            locator = prev.gov
+        gov = _resolve(form, locator, context)
+        if gov is None:
+            continue
+        if locator is not None and gov.parent == locator.name:
+            out.pop()  # "경북 포항시": the province only locates the city
+        tail_m = _TAIL.match(text, end)
+        tail = tail_m.group(0) if tail_m else ""
+        rival = bool(_RIVAL.match(text[end : end + 24]))
+        comma = text[end + len(tail) : end + len(tail) + 1] in (",", "·")
+        out.append(Mention(start, end, gov, rival, tail, comma))
+    return out
+
+
+def main_bidders(per_sentence: list[list[Mention]]) -> dict[str, str]:
+    """The article's most-named city and province (what "시는" and "도는" refer to)."""
+    counts: dict[str, Counter] = {"local": Counter(), "metro": Counter()}
+    for i, mentions in enumerate(per_sentence):
+        for m in mentions:
+            if not m.rival:
+                counts[m.gov.level][m.gov.name] += 2 if i == 0 else 1
+    return {level: c.most_common(1)[0][0] for level, c in counts.items() if c}
+
+
+__all__ = ["BY_NAME", "Mention", "find_mentions", "main_bidders"]

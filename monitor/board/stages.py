@@ -1,0 +1,166 @@
+"""Stages of a bid and the predicates that state them, on raw (normalized) Korean strings.
+
+A cue is a predicate such as "의향서를 제출했다" (신청) or "최종 선정됐다" (선정). What follows
+it decides what it says: "선정되길 기대", "선정을 목표로", "선정될 수 있도록" are hope, not a
+selection (the bidder is pursuing it: 추진); "선정되지 못했다" is a loss (탈락); "신청할 계획"
+is a plan (추진). `find_cues` returns every cue in a clause with the stage it states, or None
+for a cue that states nothing (a hoped-for follow-up, a denied application).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+STAGES = ("추진", "신청", "심사", "선정", "탈락", "후속")
+DEFAULT_ORDER = ("추진", "신청", "심사", "선정/탈락", "후속")
+
+_G = r"\s?"  # an optional space between the words of a cue
+CUES: dict[str, tuple[str, ...]] = {
+    "추진": (
+        r"유치(?:를|에|전에|전을|도|에도)?\s?(?:공식\s?)?(?:추진|나서|나선|나섰|도전|총력|사활|전력|뛰어들|출사표|시동|박차|팔을?\s?걷|올인|매진|힘을\s?모|역량을\s?집중|본격화|선언|건의|요청|촉구)",
+        r"유치\s?(?:추진|활동|전략|계획|방안|의지|노력|준비|경쟁에|운동|결의)",
+        r"유치(?:하겠|해\s?내겠|를\s?위해|를\s?위한|하기\s?위해|하기\s?위한)",
+        r"총력(?:전)?(?:에|을)?\s?(?:나섰|나선|기울|다하|펼치)",
+        r"(?:경쟁|각축|경합)(?:을|전을)?\s?(?:벌이|벌인|벌여|벌일|펼치)",
+        r"(?:추진|유치)\s?(?:위원회|단|협의회|TF|전담팀|태스크포스)(?:를|을)?\s?(?:구성|출범|발족|꾸리|꾸렸|신설|만들)",
+        r"(?:타당성|기본\s?구상|기본\s?계획)\s?(?:조사\s?|검토\s?)?(?:연구\s?)?용역(?:을|를|에)?\s?(?:착수|발주|의뢰|시작|맡|추진)",
+        r"(?:공모|경쟁|유치전)에\s?(?:뛰어들|뛰어든|가세|합류|도전)",
+        r"(?:비전\s?)?선포식",
+        r"유치\s?(?:결의|촉구)",
+        r"(?:적극|본격)\s?추진",
+        r"출사표를?\s?던",
+        # hope and goals name the bid without stating more than that it is pursued
+        r"(?:선정|유치)(?:되길|되기를|되기\s?위|될\s?수\s?있도록|되도록|을\s?목표|를\s?목표|에\s?대비|될\s?것으로\s?기대)",
+    ),
+    "신청": (
+        r"(?:참여\s?)?의향서(?:를|도)?\s?(?:\S+\s){0,3}?(?:제출|접수|냈|낸|내고|내자|전달)",
+        r"신청서(?:를|도)?\s?(?:\S+\s){0,3}?(?:제출|접수|냈|낸|내고|내자)",
+        r"(?:제출|접수)한\s(?:\S+\s){0,4}?(?:신청서|의향서|제안서|계획서)",
+        r"(?:사업\s?)?(?:계획서|제안서)(?:를|도)?\s?(?:\S+\s?)?(?:제출|접수|냈|낸|내고)",
+        r"공모에?\s?(?:신청|응모|참여|참가|지원)",
+        r"(?:신청|응모)(?:을|를)?\s?(?:했|한|하고|하며|마쳤|마친|완료|접수)",
+        r"(?:후보지|입지)(?:로|를)?\s?(?:신청|제안)",
+        r"(?:공식|정식)\s?(?:신청|응모)",
+    ),
+    "심사": (
+        r"(?:서면|발표|현장|대면|최종|1차|2차|본)\s?(?:심사|평가)(?:를|에|가)?\s?(?:받|진행|돌입|앞두|치렀|치른|통과|거쳤)",
+        r"(?:현장\s?)?실사(?:단)?(?:를|가|이)?\s?(?:받|진행|방문|벌였|실시|나섰)",
+        r"(?:심사|평가)(?:를|에)?\s?(?:받았|받고|받은|받는|통과|돌입|진행|거쳐)",
+        r"(?:최종\s?)?후보(?:지|군|도시)?(?:로|에)\s?(?:압축|올랐|오른|오르며|포함|이름을\s?올|남았)",
+        r"(?:예비\s?)?후보(?:지|도시)로\s?(?:선정|뽑히|추려)",
+        r"(?:발표\s?평가|프레젠테이션|PT)(?:를|에)?\s?(?:진행|했|마쳤|가졌|나섰|나서)",
+        r"(?:숏리스트|쇼트리스트)",
+        r"후보\S*\s(?:\S+\s){0,5}?(?:압축|이름을\s?올)",
+    ),
+    "선정": (
+        r"(?:최종\s?)?(?:선정|낙점|결정|확정)(?:됐|되었|된|돼|됨|되어|했|한|하고|했다)",
+        r"우선\s?협상\s?대상(?:자|지)?(?:로|에)?\s?(?:선정|지정|뽑)",
+        r"유치(?:에|를)?\s?(?:성공|확정|따내|따냈|품)",
+        r"(?:품었|품에\s?안|따냈|따낸|거머쥐|거머쥔)",
+        r"(?:입지|부지|최종\s?후보지|사업자|대상지)(?:로|가)\s?(?:뽑혔|뽑힌)",
+    ),
+    "탈락": (
+        r"탈락",
+        r"고배를?\s?(?:마셨|마신|들었)",
+        r"(?:선정|유치)(?:되|하)?지\s?못",
+        r"(?:선정|유치|신청)(?:에|이|에는|는|도|에도)?\s?(?:\S+\s)?(?:실패|무산|불발|좌절)",
+        r"(?:무산|불발|좌절)(?:됐|되었|된|돼)",
+        r"후보(?:지|군|도시)?(?:로|에)\s?(?:오르|포함되|들)지\s?못",
+        r"(?:신청|공모|유치)(?:을|를)?\s?(?:철회|포기|접었|접기로|중단)",
+        r"(?:에서|에게)?\s?밀려",
+        r"(?:후보|명단)에서\s?(?:제외|빠졌|빠진)",
+        r"(?:선정|결과)에서\s?제외",
+    ),
+    "후속": (
+        r"(?:업무\s?)?협약(?:을|를|서)?\s?(?:\S+\s?)?(?:체결|맺|서명)",
+        r"(?:MOU|양해각서)(?:를|을)?\s?(?:체결|맺|교환|서명)",
+        r"착공(?:식)?(?:을|했|한|에\s?들어)?",
+        r"기공식|준공|개소식|개소|개원|문을\s?열|본격\s?가동|가동에\s?들어",
+        r"(?:설계|건립|구축)\s?(?:공사|사업)?(?:에|를)?\s?(?:착수|들어갔)",
+    ),
+}
+
+# After a cue: the predicate is hope, a plan, a condition or a goal, not a fact.
+_MODAL = re.compile(
+    r"^(?:\S{0,3})?\s?(?:"
+    r"기대|목표|위해|위한|위하여|수\s?있도록|수\s?있게|도록|면|다면|으면|경우|예정|전망|계획|방침|"
+    r"노력|총력|기원|희망|바라|바란|바람|앞두|앞둔|앞에|것으로\s?(?:보|예상|전망|기대)|할\s?것|될\s?것|"
+    r"겠|려고|려는|하려|되려|가능성|여부|을\s?지|를\s?위|에\s?대비|을\s?목표|를\s?목표|을\s?기대|를\s?기대|"
+    r"을\s?앞|를\s?앞|시\s|시에|하기|되기|할|될|하길|되길|되기를|하기를|받을|받기|을\s?위|을\s?두고|에\s?대한|"
+    r"결과|발표를|여부를|기준|절차|요건|일정|방식|공고|대상|심사)"
+)
+# "검토 중", "고려하고": not even a decision to bid
+_CONSIDER = re.compile(r"^\S{0,4}\s?(?:검토|고려|저울질)")
+_NEGATED = re.compile(r"^(?:\S{0,3})?\s?(?:지\s?못|지\s?않|못했|못한|못하|않았|않은|안\s?돼|안\s?되)")
+# Words before a 선정 cue that make it someone else's selection, or a selection of something
+# other than the bid: "후보지로 선정" is a shortlist (심사), "정부가 ... 선정할" a plan.
+_SHORTLIST_BEFORE = re.compile(r"(?:예비\s?후보|후보지|후보\s?도시|후보군)(?:로|에)?\s?(?:최종\s?)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """One predicate in a clause: where it is and the stage it states (None: states nothing)."""
+
+    start: int
+    end: int
+    stage: str | None
+    raw: str  # the stage its words name before hope and negation are read
+
+
+_COMPILED = {stage: tuple(re.compile(p) for p in pats) for stage, pats in CUES.items()}
+
+
+def _read(stage: str, clause: str, start: int, end: int) -> str | None:
+    after = clause[end : end + 14]
+    if _CONSIDER.match(after):
+        return None
+    if stage == "탈락":
+        # "탈락하지 않도록", "탈락할 경우": a fear, not a loss
+        return None if _MODAL.match(after) or _NEGATED.match(after) else "탈락"
+    if _NEGATED.match(after):
+        return "탈락" if stage in ("선정",) else None
+    if _MODAL.match(after):
+        # hoped-for or planned: the bidder is pursuing it, nothing more
+        return "추진" if stage in ("선정", "신청", "추진") else ("신청" if stage == "심사" else None)
+    if stage == "선정" and _SHORTLIST_BEFORE.search(clause[max(0, start - 12) : start]):
+        return "심사"
+    return stage
+
+
+def find_cues(clause: str) -> list[Cue]:
+    """Every stage cue in one clause, left to right, overlaps resolved to the longest."""
+    found: list[Cue] = []
+    for stage, patterns in _COMPILED.items():
+        for pattern in patterns:
+            for m in pattern.finditer(clause):
+                found.append(Cue(m.start(), m.end(), _read(stage, clause, m.start(), m.end()), stage))
+    found.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    kept: list[Cue] = []
+    for cue in found:
+        if kept and cue.start < kept[-1].end:
+            # overlapping cues: the one stating the later stage of a loss/selection wins
+            prev = kept[-1]
+            if _priority(cue) > _priority(prev):
+                kept[-1] = cue
+            continue
+        kept.append(cue)
+    return kept
+
+
+def _priority(cue: Cue) -> int:
+    # "선정되지 못" is both a 선정 and a 탈락 cue; negation and loss outrank the plain words.
+    order = {"탈락": 6, "후속": 5, "선정": 4, "심사": 3, "신청": 2, "추진": 1}
+    return order.get(cue.raw, 0) * 100 + (cue.end - cue.start)
+
+
+def stage_ranks(order: tuple[str, ...] = DEFAULT_ORDER) -> dict[str, int]:
+    """'선정/탈락' shares one rank: a bid ends one way or the other."""
+    ranks: dict[str, int] = {}
+    for i, entry in enumerate(order, 1):
+        for name in entry.split("/"):
+            name = name.strip()
+            if name not in STAGES:
+                raise ValueError(f"unknown stage {name!r} (known: {', '.join(STAGES)})")
+            ranks[name] = i
+    return ranks
