@@ -78,14 +78,22 @@ def write_config(site: Site, folder: Path, workers: str | None) -> Path:
     return path
 
 
-class TreeRss:
-    """Peak summed RSS of a process and its children, sampled in a thread."""
+class TreeSampler:
+    """Peak memory and CPU time of a process and all its descendants, sampled in a thread.
+
+    Pool workers are children of the fork server, not of the crawler, so the kernel's
+    accounting of waited-for children (wait4) misses their CPU: it is taken per process here,
+    the last value seen before each one exits (sampled every 20 ms). Memory is the sum of PSS
+    (shared pages divided among the processes sharing them: forked workers share the parsers'
+    code and data with the fork server) and, for comparison, the sum of RSS.
+    """
 
     def __init__(self, pid: int):
         import psutil
 
         self.proc = psutil.Process(pid)
-        self.peak = 0
+        self.peak_pss = self.peak_rss = 0
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -94,17 +102,26 @@ class TreeRss:
         import psutil
 
         while not self._stop.is_set():
+            pss = rss = 0
             try:
                 procs = [self.proc, *self.proc.children(recursive=True)]
-                self.peak = max(self.peak, sum(p.memory_info().rss for p in procs))
             except psutil.Error:
-                pass
-            self._stop.wait(0.01)
+                procs = []
+            for p in procs:
+                try:
+                    mem = p.memory_full_info()
+                    t = p.cpu_times()
+                except psutil.Error:
+                    continue
+                pss += mem.pss
+                rss += mem.rss
+                self.cpu[p.pid] = t.user + t.system
+            self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
+            self._stop.wait(0.02)
 
-    def stop(self) -> int:
+    def stop(self) -> None:
         self._stop.set()
         self._thread.join()
-        return self.peak
 
 
 def run_monitor(site: Site, server: Server, workers: str | None) -> dict:
@@ -118,7 +135,7 @@ def run_monitor(site: Site, server: Server, workers: str | None) -> dict:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        rss = TreeRss(proc.pid)
+        sampler = TreeSampler(proc.pid)
         out_thread_data: dict = {}
 
         def drain() -> None:
@@ -131,7 +148,8 @@ def run_monitor(site: Site, server: Server, workers: str | None) -> dict:
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         reader.join()
-        peak = rss.stop()
+        sampler.stop()
+        children = sum(c for pid, c in sampler.cpu.items() if pid != proc.pid)
         import json
 
         try:
@@ -140,7 +158,9 @@ def run_monitor(site: Site, server: Server, workers: str | None) -> dict:
             raise SystemExit(f"monitor crawl failed: {out_thread_data['err'].decode()[-2000:]}") from exc
         totals = report["totals"]
         conns, requests = server.connections("ai-center-monitor")
-    cpu = usage.ru_utime + usage.ru_stime
+    # wait4 counts the crawler and the children it waited for; the pool's workers (children of
+    # the fork server) are added from the samples.
+    cpu = usage.ru_utime + usage.ru_stime + children
     processed = totals["fetched"]
     return {
         "workers": workers if workers is not None else "(default)",
@@ -148,7 +168,8 @@ def run_monitor(site: Site, server: Server, workers: str | None) -> dict:
         "rate": processed / wall,
         "cpu_ms": 1000 * cpu / max(1, processed),
         "cpu": cpu,
-        "peak_mib": peak / 2**20,
+        "peak_mib": sampler.peak_pss / 2**20,
+        "peak_rss_mib": sampler.peak_rss / 2**20,
         "conns": conns,
         "requests": requests,
         "totals": totals,
@@ -165,7 +186,9 @@ def main(argv: list[str] | None = None) -> None:
     root = args.keep or Path(tempfile.mkdtemp(prefix="bench-site-"))
     site = build_site(root)
     with Server(site) as server:
-        print(f"site: {site.pages} pages ({site.on_topic} on topic), {len(site.hosts)} hosts, server {server.name}")
+        print(
+            f"site: {site.pages} pages ({site.on_topic} on topic), {len(site.hosts)} hosts, server {server.name}"
+        )
         print(f"machine: {os.cpu_count()} cores (shared: figures are noisy)")
         results: dict[str, list[dict]] = {str(v): [] for v in variants}
         raw_all = []
@@ -177,8 +200,10 @@ def main(argv: list[str] | None = None) -> None:
             after = raw_ceiling(site)
             ceiling = (before + after) / 2
             raw_all += [before, after]
-            print(f"round {round_ + 1}: raw httpx {before:.0f} / {after:.0f} pages/s "
-                  f"(connections {raw_conns[0]} for {raw_conns[1]} requests)")
+            print(
+                f"round {round_ + 1}: raw httpx {before:.0f} / {after:.0f} pages/s "
+                f"(connections {raw_conns[0]} for {raw_conns[1]} requests)"
+            )
             for r in runs:
                 r["ratio"] = r["rate"] / ceiling
                 t = r["totals"]
@@ -188,12 +213,14 @@ def main(argv: list[str] | None = None) -> None:
                     f"  workers={r['workers']:>9}: {r['rate']:6.0f} articles/s  ratio {r['ratio']:.2f}  "
                     f"wall {r['wall']:.2f}s  CPU {r['cpu']:.2f}s = {r['cpu_ms']:.2f} ms/article  "
                     f"connections {r['conns']} for {r['requests']} requests ({per_k:.0f}/1000)  "
-                    f"peak RSS {r['peak_mib']:.0f} MiB  "
+                    f"peak PSS {r['peak_mib']:.0f} MiB (RSS sum {r['peak_rss_mib']:.0f})  "
                     f"[fetched {t['fetched']} matched {t['matched']} stories {t['new_stories']} errors {t['errors']}]"
                 )
         print("\nmedians (range) over", args.repeat, "rounds:")
-        print(f"  raw httpx: {statistics.median(raw_all):.0f} pages/s ({min(raw_all):.0f}-{max(raw_all):.0f})")
-        for name, rs in results.items():
+        print(
+            f"  raw httpx: {statistics.median(raw_all):.0f} pages/s ({min(raw_all):.0f}-{max(raw_all):.0f})"
+        )
+        for rs in results.values():
 
             def span(key: str, fmt: str, rs=rs) -> str:
                 vals = [r[key] for r in rs]
@@ -201,7 +228,7 @@ def main(argv: list[str] | None = None) -> None:
 
             print(
                 f"  workers={rs[0]['workers']}: {span('rate', '.0f')} articles/s, ratio {span('ratio', '.2f')}, "
-                f"{span('cpu_ms', '.2f')} ms CPU/article, peak RSS {span('peak_mib', '.0f')} MiB, "
+                f"{span('cpu_ms', '.2f')} ms CPU/article, peak PSS {span('peak_mib', '.0f')} MiB, "
                 f"connections {span('conns', '.0f')}"
             )
 

@@ -68,7 +68,14 @@ def _insertion_point(raw: bytes, codec: str, url: str) -> int:
     text = raw.decode(codec, "replace")
     marker = "표식문장입니다 가나다라마바사 표식문장입니다."
     candidates = [m.start() for m in re.finditer(r"<p[ >]|<br\s*/?>|</p>", text, re.I)]
-    candidates += [m.end() for m in re.finditer(r'id="article[^"]*"[^>]*>|class="[^"]*(?:article|news)_?(?:body|txt|view|content)[^"]*"[^>]*>', text, re.I)]
+    candidates += [
+        m.end()
+        for m in re.finditer(
+            r'id="article[^"]*"[^>]*>|class="[^"]*(?:article|news)_?(?:body|txt|view|content)[^"]*"[^>]*>',
+            text,
+            re.I,
+        )
+    ]
     for pos in sorted(set(candidates), key=lambda p: -p)[:400]:
         page = (text[:pos] + marker + " " + text[pos:]).encode(codec, "replace")
         try:
@@ -109,7 +116,9 @@ def build_site(root: Path, *, hosts: int = 20, pages: int = 2000, port: int = 81
             (folder / "a" / f"{i}.html").write_bytes(page.encode(codec, "replace"))
             item = items[i % len(items)]
             item = re.sub(r"<link>.*?</link>", f"<link>{url}</link>", item, count=1, flags=re.S)
-            item = re.sub(r"<guid[^>]*>.*?</guid>", f'<guid isPermaLink="true">{url}</guid>', item, flags=re.S)
+            item = re.sub(
+                r"<guid[^>]*>.*?</guid>", f'<guid isPermaLink="true">{url}</guid>', item, flags=re.S
+            )
             feed_items.append(item)
         (folder / "feed.xml").write_text(head + "".join(feed_items) + tail, "utf-8")
     return Site(root, names, per * hosts, on_topic, "")
@@ -150,7 +159,8 @@ class Server:
         nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
         if nginx:
             servers = "\n    ".join(
-                NGINX_SERVER.format(host=h, folder=self.site.root / h.replace(":", "_")) for h in self.site.hosts
+                NGINX_SERVER.format(host=h, folder=self.site.root / h.replace(":", "_"))
+                for h in self.site.hosts
             )
             conf = self.site.root / "nginx.conf"
             conf.write_text(NGINX_CONF.format(root=self.site.root, servers=servers))

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from scrapers.errors import ExtractionError, FetchError, MonitorError
-from scrapers.extract import extract_article
 from scrapers.fetch import Fetcher
 from scrapers.models import DiscoveredLink
 from scrapers.urls import identify, link_key
@@ -30,9 +29,9 @@ from . import health
 from .alerts import alert_planner
 from .conditional import SourceFetcher
 from .config import Settings, SourceConfig
+from .pages import PageJob, PagePool
 from .recheck import plan_recheck
 from .sources import SOURCE_KINDS
-from .topics import match_topics
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +107,17 @@ class SourceCrawl:
     """One source's crawl: its report, its health tally, and the shared collaborators."""
 
     def __init__(
-        self, source: SourceConfig, settings: Settings, fetcher: Fetcher, db: Database, now, samples_dir
+        self,
+        source: SourceConfig,
+        settings: Settings,
+        fetcher: Fetcher,
+        db: Database,
+        now,
+        samples_dir,
+        pages: PagePool | None = None,
     ):
         self.source, self.settings, self.fetcher, self.db = source, settings, fetcher, db
+        self.pages = pages or PagePool(0)
         self.now = now
         self.samples_dir = samples_dir
         self.report = SourceReport(source.name)
@@ -180,17 +187,21 @@ class SourceCrawl:
             self.handled.add(key)
             return
         self.report.fetched += 1
-        try:
-            article = extract_article(
-                fetched.content,
-                url=fetched.url,
-                content_type=fetched.content_type,
-                profile=self.source.profile,
-                hints=link.hints,
-            )
+        job = PageJob(
+            fetched.content,
+            url=fetched.url,
+            content_type=fetched.content_type,
+            profile=self.source.profile,
+            hints=link.hints,
+            topics=self.settings.topics,
+            keep_unmatched=self.settings.storage.keep_unmatched,
+        )
+        try:  # extraction, matching and the dedup signature: CPU work, in a worker process
+            page = await self.pages.process(job)
         except ExtractionError as exc:
             self.record_error(key, exc, "extraction")
             return
+        article, matches = page.article, page.matches
         # Health judges what the page printed: a date the feed supplied proves nothing about it
         # (and while the feed gives dates, a page that stops printing one costs the user nothing).
         on_page = article
@@ -204,7 +215,6 @@ class SourceCrawl:
             self.record_error(key, ExtractionError("no article text found on the page"), "empty_body")
             return
         identity = identify(link.url, fetched.url, article.canonical_url)
-        matches = match_topics(self.settings.topics, article.title, article.body)
         item = ArticleInput(
             canonical_url=identity.canonical,
             url=identity.key,
@@ -214,6 +224,7 @@ class SourceCrawl:
             etag=fetched.headers.get("etag"),
             last_modified=fetched.headers.get("last-modified"),
             aliases=identity.aliases,
+            signature=page.signature,
         )
         storage = self.settings.storage
         result = save_article(
@@ -284,10 +295,13 @@ async def crawl_source(
     now: Callable[[], datetime],
     samples_dir: Path | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    pages: PagePool | None = None,
 ) -> SourceReport:
-    """Crawl one source; never raises for a failure of the source or of its pages."""
+    """Crawl one source; never raises for a failure of the source or of its pages.
+
+    `pages` runs the CPU work of each page (default: in this process)."""
     ensure_source(db, source.name, source.kind, SOURCE_KINDS[source.kind].label(source))
-    run = SourceCrawl(source, settings, fetcher, db, now, samples_dir)
+    run = SourceCrawl(source, settings, fetcher, db, now, samples_dir, pages)
     started = now()
     try:
         found = await discover(source, run.documents, settings)

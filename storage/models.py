@@ -71,6 +71,9 @@ class ArticleInput:
     etag: str | None = None
     last_modified: str | None = None
     aliases: tuple[str, ...] = ()
+    # The MinHash of title + body (`dedup.signature`), when the pipeline computed it off the
+    # event loop; None: storage computes it. Dropped when a field cap changes the text.
+    signature: tuple[int, ...] | None = None
 
     @property
     def urls(self) -> list[str]:
