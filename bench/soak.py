@@ -4,7 +4,9 @@
 
 Each cycle is one crawl_source() of one of the demo site's three sources, with the real
 fetcher, extraction, matching and a real SQLite file (stored articles are re-checked every
-cycle). Prints RSS after warm-up and at the end; the goal is growth under 20 MiB.
+cycle). Prints RSS after warm-up and at the end; the goal is growth under 20 MiB. With
+`--workers N` (default "auto") page work goes through the daemon's process pool, whose
+workers' RSS is printed too (they live as long as the daemon).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from monitor.config import load_settings
+from monitor.pages import PagePool, worker_count
 from monitor.pipeline import crawl_source
 from scrapers.fetch import Fetcher
 from storage.db import open_db
@@ -37,7 +40,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cycles", type=int, default=10_000)
     ap.add_argument("--warmup", type=int, default=1_000)
+    ap.add_argument("--workers", default="auto")
     a = ap.parse_args()
+    pool = PagePool(worker_count(a.workers if a.workers == "auto" else int(a.workers)))
     tmp = Path(tempfile.mkdtemp(prefix="monitor-soak-"))
     site = SiteServer(tmp / "site")
     settings = load_settings(demo_config(site, tmp))
@@ -52,20 +57,30 @@ def main() -> None:
                     fetcher=fetcher,
                     db=db,
                     now=lambda: datetime.now(UTC),
+                    pages=pool,
                 )
 
     t0 = time.perf_counter()
     asyncio.run(run(a.warmup))
-    after_warmup = rss_mib()
+    after_warmup, workers_warm = rss_mib(), pool_rss_mib()
     asyncio.run(run(a.cycles))
-    end = rss_mib()
+    end, workers_end = rss_mib(), pool_rss_mib()
+    pool.close()
     site.close()
     wal = Path(str(settings.storage.path) + "-wal")
     print(
         f"{a.warmup} warm-up + {a.cycles} cycles in {time.perf_counter() - t0:.0f}s: RSS {after_warmup:.1f} MiB "
         f"after warm-up, {end:.1f} MiB at the end (growth {end - after_warmup:+.1f} MiB); "
-        f"WAL {wal.stat().st_size / 1e6 if wal.exists() else 0:.1f} MB"
+        f"WAL {wal.stat().st_size / 1e6 if wal.exists() else 0:.1f} MB; "
+        f"pool workers ({pool.workers}) RSS {workers_warm:.1f} -> {workers_end:.1f} MiB in all"
     )
+
+
+def pool_rss_mib() -> float:
+    """RSS of this process's descendants (the fork server and the pool's workers)."""
+    import psutil
+
+    return sum(p.memory_info().rss for p in psutil.Process().children(recursive=True)) / 2**20
 
 
 if __name__ == "__main__":

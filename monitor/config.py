@@ -54,6 +54,19 @@ def _known_profile(value: str | None) -> str | None:
     return f"unknown profile {value!r} (known: {', '.join(sorted(REGISTRY))})"
 
 
+def _auto_or_count(low: int) -> Callable[[Any], str | None]:
+    """The check of a key that is "auto" or a whole number of at least `low`."""
+
+    def check(value: Any) -> str | None:
+        if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and value >= low):
+            return None
+        return f'must be "auto" or a whole number of at least {low}, got {value!r}'
+
+    return check
+
+
+MAX_AUTO_CONNECTIONS = 512
+
 # --- the tables ------------------------------------------------------------------------------
 
 
@@ -77,9 +90,11 @@ class FetchConfig:
     allow_private_networks: bool = False
     respect_robots: bool = True
     recheck_after: float = key(0.0, convert=duration_or_zero)  # optional floor between rechecks
+    workers: int | str = key("auto", check=_auto_or_count(0))  # page work processes; 0: in-process
+    max_connections: int | str = key("auto", check=_auto_or_count(1))  # auto: from the sources
 
-    def client_settings(self) -> FetchSettings:
-        """What the fetcher needs of this table."""
+    def client_settings(self, sources: tuple[SourceConfig, ...] | list[SourceConfig] = ()) -> FetchSettings:
+        """What the fetcher needs of this table (the connection pool sized for `sources`)."""
         return FetchSettings(
             user_agent=self.user_agent,
             per_host_delay=self.per_host_delay,
@@ -91,7 +106,18 @@ class FetchConfig:
             retries=self.retries,
             allow_private_networks=self.allow_private_networks,
             respect_robots=self.respect_robots,
+            max_connections=self.connections_for(sources),
         )
+
+    def connections_for(self, sources) -> int:
+        """Kept-alive connections: one per host and concurrent request, twice over (article
+        pages often live on another host than their feed), so none is evicted mid-crawl.
+        A pool too small to hold every active host opened a connection per request (2,033
+        for 2,040 requests with 20 hosts and the old fixed 16)."""
+        if self.max_connections != "auto":
+            return int(self.max_connections)
+        hosts = {urlsplit(s.url).hostname for s in sources}
+        return min(MAX_AUTO_CONNECTIONS, max(16, 2 * len(hosts) * self.per_host_concurrency))
 
 
 @dataclass(frozen=True)

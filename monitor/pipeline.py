@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from scrapers.errors import ExtractionError, FetchError, MonitorError
-from scrapers.extract import extract_article
 from scrapers.fetch import Fetcher
 from scrapers.models import DiscoveredLink
 from scrapers.urls import identify, link_key
@@ -33,9 +32,9 @@ from .board.claims import article_claims
 from .board.fold import board_folder
 from .conditional import SourceFetcher
 from .config import Settings, SourceConfig
+from .pages import PageJob, PagePool
 from .recheck import plan_recheck
 from .sources import SOURCE_KINDS
-from .topics import match_topics
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +115,17 @@ class SourceCrawl:
     """One source's crawl: its report, its health tally, and the shared collaborators."""
 
     def __init__(
-        self, source: SourceConfig, settings: Settings, fetcher: Fetcher, db: Database, now, samples_dir
+        self,
+        source: SourceConfig,
+        settings: Settings,
+        fetcher: Fetcher,
+        db: Database,
+        now,
+        samples_dir,
+        pages: PagePool | None = None,
     ):
         self.source, self.settings, self.fetcher, self.db = source, settings, fetcher, db
+        self.pages = pages or PagePool(0)
         self.now = now
         self.samples_dir = samples_dir
         self.report = SourceReport(source.name)
@@ -189,17 +196,21 @@ class SourceCrawl:
             self.handled.add(key)
             return
         self.report.fetched += 1
-        try:
-            article = extract_article(
-                fetched.content,
-                url=fetched.url,
-                content_type=fetched.content_type,
-                profile=self.source.profile,
-                hints=link.hints,
-            )
+        job = PageJob(
+            fetched.content,
+            url=fetched.url,
+            content_type=fetched.content_type,
+            profile=self.source.profile,
+            hints=link.hints,
+            topics=self.settings.topics,
+            keep_unmatched=self.settings.storage.keep_unmatched,
+        )
+        try:  # extraction, matching and the dedup signature: CPU work, in a worker process
+            page = await self.pages.process(job)
         except ExtractionError as exc:
             self.record_error(key, exc, "extraction")
             return
+        article, matches = page.article, page.matches
         # Health judges what the page printed: a date the feed supplied proves nothing about it
         # (and while the feed gives dates, a page that stops printing one costs the user nothing).
         on_page = article
@@ -213,7 +224,6 @@ class SourceCrawl:
             self.record_error(key, ExtractionError("no article text found on the page"), "empty_body")
             return
         identity = identify(link.url, fetched.url, article.canonical_url)
-        matches = match_topics(self.settings.topics, article.title, article.body)
         item = ArticleInput(
             canonical_url=identity.canonical,
             url=identity.key,
@@ -224,6 +234,7 @@ class SourceCrawl:
             last_modified=fetched.headers.get("last-modified"),
             aliases=identity.aliases,
             claims=article_claims(self.settings.programs, article),
+            signature=page.signature,
         )
         storage = self.settings.storage
         result = save_article(
@@ -301,12 +312,14 @@ async def crawl_source(
     now: Callable[[], datetime],
     samples_dir: Path | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    pages: PagePool | None = None,
 ) -> SourceReport:
     """Crawl one source; never raises for a failure of the source or of its pages (a damaged
-    database is the exception: nothing more is written into it)."""
+    database is the exception: nothing more is written into it). `pages` runs the CPU work of
+    each page (default: in this process)."""
     kind = SOURCE_KINDS[source.kind]
     ensure_source(db, source.name, source.kind, kind.label(source))
-    run = SourceCrawl(source, settings, fetcher, db, now, samples_dir)
+    run = SourceCrawl(source, settings, fetcher, db, now, samples_dir, pages)
     if reason := kind.skip_reason(source, settings):
         state = health.skipped(run.state, reason, now=now())
         save_source(db, state)

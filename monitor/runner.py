@@ -23,6 +23,7 @@ from .config import Settings, SourceConfig, WebhookConfig
 from .digest_outbox import digest_payload, plan_due_digests
 from .errors import ConfigError, DeliveryError
 from .formats import FORMATS
+from .pages import PagePool, worker_count
 from .pipeline import CrawlReport, SourceReport, crawl_source, log_report
 from .rematch import rematch_if_topics_changed, require_topics
 
@@ -94,31 +95,10 @@ async def run_crawl(
     finished = [] if finished is None else finished
     rematch_if_topics_changed(db, settings, now=utcnow())
     bar = Progress(len(sources)) if progress else None
-    async with Fetcher(
-        settings.fetch.client_settings(), replay=replay, record=record, robots_cache=DbRobotsCache(db)
-    ) as fetcher:
-
-        async def one(source: SourceConfig) -> SourceReport:
-            try:
-                rep = await crawl_source(
-                    source,
-                    settings=settings,
-                    fetcher=fetcher,
-                    db=db,
-                    now=utcnow,
-                    samples_dir=samples_dir(settings),
-                    progress=bar,
-                )
-            except Exception as exc:  # the top of a crawl: one broken source never stops the rest
-                if is_corruption(exc):
-                    raise
-                log.exception("source %s crashed", source.name)
-                rep = SourceReport(source.name, failed=True, error=f"internal error: {exc}", errors=1)
-            log_report(rep)
-            finished.append(rep)
-            return rep
-
-        reports = await asyncio.gather(*(one(s) for s in sources))
+    with PagePool(worker_count(settings.fetch.workers)) as pages:
+        reports = await _crawl_all(
+            settings, sources, db, replay=replay, record=record, bar=bar, pages=pages, finished=finished
+        )
     if bar:
         bar.close()
     report = CrawlReport(list(reports))
@@ -132,6 +112,46 @@ async def run_crawl(
     report.alerts_failed = counts["failed"]
     db.conn.close()
     return report
+
+
+async def _crawl_all(
+    settings: Settings,
+    sources: list[SourceConfig],
+    db: Database,
+    *,
+    replay: Cassette | None,
+    record: Cassette | None,
+    bar: Progress | None,
+    pages: PagePool,
+    finished: list[SourceReport],
+) -> list[SourceReport]:
+    """Every source at once over one fetcher (its connection pool sized for these sources)."""
+    async with Fetcher(
+        settings.fetch.client_settings(sources), replay=replay, record=record, robots_cache=DbRobotsCache(db)
+    ) as fetcher:
+
+        async def one(source: SourceConfig) -> SourceReport:
+            try:
+                rep = await crawl_source(
+                    source,
+                    settings=settings,
+                    fetcher=fetcher,
+                    db=db,
+                    now=utcnow,
+                    samples_dir=samples_dir(settings),
+                    progress=bar,
+                    pages=pages,
+                )
+            except Exception as exc:  # the top of a crawl: one broken source never stops the rest
+                if is_corruption(exc):
+                    raise
+                log.exception("source %s crashed", source.name)
+                rep = SourceReport(source.name, failed=True, error=f"internal error: {exc}", errors=1)
+            log_report(rep)
+            finished.append(rep)
+            return rep
+
+        return list(await asyncio.gather(*(one(s) for s in sources)))
 
 
 async def deliver_queued(db: Database, settings: Settings) -> int:

@@ -38,6 +38,7 @@ from .config import Settings, SourceConfig
 from .digest_outbox import plan_due_digests
 from .errors import MonitorError
 from .health import backing_off
+from .pages import PagePool, worker_count
 from .pipeline import SourceReport, crawl_source, finish_failed, log_report
 from .rematch import rematch_if_topics_changed, require_topics
 from .runner import open_store, samples_dir
@@ -112,6 +113,7 @@ class Daemon:
         # A long-running process: pay for reading the dedup index once, not per early lookup.
         warm_dedup_index(self.db)
         self.stop = asyncio.Event()
+        self.pages: PagePool | None = None  # set by main(); None: page work in this process
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._wall = time.time()
         self._mono = time.monotonic()
@@ -137,6 +139,7 @@ class Daemon:
                     db=self.db,
                     now=utcnow,
                     samples_dir=samples_dir(self.settings),
+                    pages=self.pages,
                 )
         except TimeoutError:
             exc = MonitorError(
@@ -234,9 +237,16 @@ class Daemon:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self._request_stop, sig)
+        # Page work runs in worker processes that live as long as the daemon.
+        with PagePool(worker_count(self.settings.fetch.workers)) as self.pages:
+            return await self._serve()
+
+    async def _serve(self) -> int:
         async with (
             Fetcher(
-                self.settings.fetch.client_settings(), replay=self.replay, robots_cache=DbRobotsCache(self.db)
+                self.settings.fetch.client_settings(self.settings.sources),
+                replay=self.replay,
+                robots_cache=DbRobotsCache(self.db),
             ) as fetcher,
             make_client(allow_private_networks=self.settings.alerts.allow_private_networks) as client,
         ):

@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from .charset import decode_bytes
 from .errors import ExtractionError
+from .feeds import read_rss, summary_text
 from .html import node_text, parse_html
 from .meta import parse_date
 from .models import DiscoveredLink
@@ -84,16 +85,44 @@ def _dt(struct) -> datetime | None:
 
 
 def parse_feed(data: bytes, base_url: str, *, content_type: str | None = None) -> list[DiscoveredLink]:
-    """RSS 0.9x/1.0/2.0 and Atom items as links, newest first."""
-    import feedparser
+    """RSS 0.9x/1.0/2.0 and Atom items as links, newest first (plain RSS 2.0 by `feeds.read_rss`,
+    the rest by feedparser)."""
+    body = prepare_feed(data, content_type)
+    fast = read_rss(body)
+    if fast is None:
+        return feedparser_links(body, base_url)
+    # plain RSS 2.0: the fields feedparser gives, without its HTML sanitizer
+    return _newest_first(
+        [
+            DiscoveredLink(
+                url=_join(base_url, item.link),
+                title=html_lib.unescape(item.title or "").strip() or None,
+                published=item.published or item.updated,
+                # as feedparser does: an entry's `updated` falls back to its published date
+                updated=(item.updated or item.published) if item.published else None,
+                author=item.author,
+                summary=summary_text(item.summary),
+            )
+            for item in fast[:MAX_LINKS]
+        ]
+    )
 
+
+def prepare_feed(data: bytes, content_type: str | None = None) -> bytes:
+    """What either feed parser reads: no DOCTYPE, no surrogate references, UTF-8 declared."""
     safe = strip_doctype(data)
     text, _ = decode_bytes(safe, content_type)
     text = _safe_char_refs(text)
     # Re-encode as UTF-8 with the declaration rewritten, so feedparser cannot mis-decode EUC-KR.
-    body = re.sub(r"^\s*<\?xml[^>]*\?>", '<?xml version="1.0" encoding="utf-8"?>', text, count=1).encode(
+    return re.sub(r"^\s*<\?xml[^>]*\?>", '<?xml version="1.0" encoding="utf-8"?>', text, count=1).encode(
         "utf-8"
     )
+
+
+def feedparser_links(body: bytes, base_url: str) -> list[DiscoveredLink]:
+    """Links of a prepared feed as feedparser reads it (any format, malformed ones too)."""
+    import feedparser
+
     parsed = feedparser.parse(
         io.BytesIO(body), response_headers={"content-type": "application/xml; charset=utf-8"}
     )
@@ -110,7 +139,6 @@ def parse_feed(data: bytes, base_url: str, *, content_type: str | None = None) -
         # An explicit `updated` (Atom, or RSS extensions) is an edit signal; a bare RSS item has none.
         updated = _dt(entry.get("updated_parsed")) if entry.get("published_parsed") else None
         title = html_lib.unescape(entry.get("title") or "").strip() or None
-        summary = re.sub(r"<[^>]+>", " ", html_lib.unescape(entry.get("summary") or ""))
         links.append(
             DiscoveredLink(
                 url=_join(base_url, href),
@@ -118,7 +146,7 @@ def parse_feed(data: bytes, base_url: str, *, content_type: str | None = None) -
                 published=published,
                 updated=updated,
                 author=(entry.get("author") or "").strip() or None,
-                summary=" ".join(summary.split())[:500] or None,
+                summary=summary_text(entry.get("summary")),
             )
         )
     return _newest_first(links)

@@ -83,7 +83,8 @@ def _capped(item: ArticleInput) -> ArticleInput:
     )
     if article is item.article and matches == item.matches:
         return item
-    return dataclasses.replace(item, article=article, matches=matches)
+    signature = item.signature if article is item.article else None  # computed on the uncut text
+    return dataclasses.replace(item, article=article, matches=matches, signature=signature)
 
 
 def save_article(
@@ -162,7 +163,7 @@ def _add_version(
 def _insert_new(db, item: ArticleInput, bhash: str, stamp: str) -> SaveResult:
     art = item.article
     topics = item.topics
-    sig = signature(f"{art.title or ''}\n{art.body}")
+    sig = item.signature or signature(f"{art.title or ''}\n{art.body}")
     story_id, _ = find_story(db, sig)
     new_story = story_id is None
     if new_story:

@@ -128,6 +128,9 @@ class ArticleInput:
     last_modified: str | None = None
     aliases: tuple[str, ...] = ()
     claims: tuple[BidClaim, ...] = ()  # the bid board's claims, written in the same transaction
+    # The MinHash of title + body (`dedup.signature`), when the pipeline computed it off the
+    # event loop; None: storage computes it. Dropped when a field cap changes the text.
+    signature: tuple[int, ...] | None = None
 
     @property
     def urls(self) -> list[str]:
