@@ -23,6 +23,10 @@ from monitor.board.programs import DEFAULT_PROGRAMS
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "board" / "claims.jsonl"
 # written after the rules were tuned on FIXTURES, and not tuned on: the honest figure
 HELDOUT = FIXTURES.with_name("claims_heldout.jsonl")
+# written before the second round of rule changes and measured untouched first (issue 17, pass 2)
+HELDOUT2 = FIXTURES.with_name("claims_heldout2.jsonl")
+# written after pass 2's rule changes were done, measured once, not tuned on
+HELDOUT3 = FIXTURES.with_name("claims_heldout3.jsonl")
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 PROGRAM_CODES = {"N": "국가 AI 컴퓨팅센터", "A": "아시아·태평양 AI 센터"}
 
@@ -122,12 +126,22 @@ def main() -> None:
     ap.add_argument("--errors", action="store_true", help="list every miss")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    sets = {"dev": load(FIXTURES), "held-out": load(HELDOUT)}
+    sets = {
+        "dev": load(FIXTURES),
+        "held-out": load(HELDOUT),
+        "held-out 2": load(HELDOUT2),
+        "held-out 3": load(HELDOUT3),
+    }
     if args.json:
         out = {}
         for name, items in sets.items():
             sc = score(items)
-            out[name] = {"items": len(items), "precision": sc.precision, "recall": sc.recall}
+            out[name] = {
+                "items": len(items),
+                "precision": round(sc.precision, 3),
+                "recall": round(sc.recall, 3),
+                "dates": f"{sc.dates_right}/{sc.dates_stated}",
+            }
         print(json.dumps(out))
         return
     for name, items in sets.items():

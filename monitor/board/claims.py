@@ -98,18 +98,18 @@ def extract_claims(
         here: dict[tuple[str, str, str], BidClaim] = {}
         carried: list[Mention] = []
         for offset, clause in _clauses(sent.text):
-            bidders = [m for m in find_mentions(clause, context) if not m.rival]
+            all_here = find_mentions(clause, context)
+            bidders = [m for m in all_here if not m.rival]
             for a in _ANAPHOR.finditer(clause):
                 main = mains.get("metro" if a.group(1) == "도" else "local")
                 if main and all(b.gov.name != main for b in bidders):
                     bidders.append(Mention(a.start(), a.end(), BY_NAME[main], False, "는"))
-            if any(b.role == "subject" for b in bidders):
-                # "강원도는 춘천의 ...", "전남도는 해남 솔라시도를 ...", "... 대구시에 전달": with a
-                # subject named, other names in the clause are places and recipients, not bidders
-                bidders = [b for b in bidders if b.role in ("subject", "and")]
+            bidders = _bidders_of_clause(bidders)
             cues = [c for c in find_cues(clause) if c.stage is not None]
             if bidders:
-                carried = bidders
+                # the topic ("포항시는") scopes over the clauses after it; a "가" subject does not
+                topics = [b for b in bidders if b.tail.endswith(("은", "는"))]
+                carried = topics or bidders
             elif cues:
                 bidders = carried
             for cue in cues:
@@ -117,7 +117,7 @@ def extract_claims(
                 if program is None or cue.stage not in ranks[program]:
                     continue
                 stated = _stated_date(cue, offset, dates, sent.text, published)
-                for b in bidders:
+                for b in _attached(cue, clause, bidders, all_here):
                     key = (b.gov.name, program, cue.stage)
                     if key not in here or (stated and not here[key].stated):
                         here[key] = BidClaim(program, b.gov.name, cue.stage, sent.text[:500], stated)
@@ -125,6 +125,39 @@ def extract_claims(
             if key not in out or (claim.stated and not out[key].stated):
                 out[key] = claim
     return tuple(out.values())
+
+
+def _bidders_of_clause(bidders: list[Mention]) -> list[Mention]:
+    """With a subject named ("강원도는 춘천의 ...", "... 대구시에 전달"), other names are places
+    and recipients, not bidders; a "와/과" name counts only before the subject ("A와 B는" is
+    coordination, "B는 A와 함께" a partner)."""
+    subjects = [i for i, b in enumerate(bidders) if b.role == "subject"]
+    if not subjects:
+        return bidders
+    last = subjects[-1]
+    return [b for i, b in enumerate(bidders) if b.role == "subject" or (b.role == "and" and i < last)]
+
+
+# the end of an adnominal predicate ("선정된", "실패한", "제출한", "오른"): an embedded clause
+_ADNOMINAL = re.compile(r"[가-힣]{0,3}?[된한은던낸른친힌간운]\s+(?:[가-힣]+\s+)?$")
+
+
+def _attached(cue: Cue, clause: str, bidders: list[Mention], mentions: list[Mention]) -> list[Mention]:
+    """The bidders a cue is said of. An embedded clause ("최종 선정된 해남군과 달리 ...",
+    "유치에 실패한 포항시는") is said of the name it modifies, rival or not; an active selection
+    ("... 해남을 확정했다") of its objects; with several subjects in the clause ("구미시는 포항시가
+    의향서를 제출하자"), of the subject nearest before the cue, and the names joined to it."""
+    head = next((m for m in mentions if m.start >= cue.end), None)
+    if head is not None and _ADNOMINAL.fullmatch(clause[max(cue.start, cue.end - 1) : head.start]):
+        return [head]
+    if cue.object_only:
+        return [b for b in bidders if b.role != "subject" and b.end <= cue.start]
+    subjects = [b for b in bidders if b.role == "subject" and b.end <= cue.start]
+    if len(subjects) > 1:
+        nearest = subjects[-1]
+        start = max((b.end for b in subjects[:-1]), default=0)
+        return [b for b in bidders if b is nearest or (b.role == "and" and start <= b.start < nearest.start)]
+    return bidders
 
 
 def article_claims(programs: tuple[Program, ...], article) -> tuple[BidClaim, ...]:

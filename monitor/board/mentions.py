@@ -28,6 +28,13 @@ _RIVAL = re.compile(
     r"(?:경쟁|맞붙|각축|경합|겨루|겨뤄|제치|제친|밀려|밀린|앞서|뒤처|달리|다른)"
 )
 _METRO_OF = {short: full for full, short in PREFIX.items()}
+# Fused regional names the press writes as one word: both governments are meant.
+_FUSED = {
+    "대구경북": ("대구광역시", "경상북도"),
+    "광주전남": ("광주광역시", "전라남도"),
+    "부울경": ("부산광역시", "울산광역시", "경상남도"),
+}
+_FUSED_RE = re.compile("(?<![가-힣])(" + "|".join(_FUSED) + ")")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +56,10 @@ class Mention:
         return "other"
 
     comma: bool = False  # followed by "," or "·": one of a list
+
+    @property
+    def parent_known(self) -> bool:
+        return self.gov.level == "local" and self.gov.parent is not None
 
 
 def _explicit_parents(context: str) -> set[str]:
@@ -84,13 +95,34 @@ def find_mentions(text: str, context: str = "") -> list[Mention]:
         if tail is None:
             continue
         raw.append((m.start(), m.end(), m.group(1)))
+    for m in _FUSED_RE.finditer(text):
+        if _TAIL.match(text, m.end()):
+            raw.append((m.start(), m.end(), m.group(1)))
+    raw.sort()
     out: list[Mention] = []
     for start, end, form in raw:
+        if form in _FUSED:
+            tail = _TAIL.match(text, end).group(0)  # type: ignore[union-attr]
+            out += [
+                Mention(start, end, BY_NAME[n], bool(_RIVAL.match(text[end : end + 24])), tail)
+                for n in _FUSED[form]
+            ]
+            continue
         prev = out[-1] if out else None
         locator = None
         if prev is not None and prev.gov.level == "metro" and text[prev.end : start].strip() == "":
             locator = prev.gov
         gov = _resolve(form, locator, context)
+        if (
+            locator is None
+            and prev is not None
+            and prev.parent_known
+            and prev.role == "and"
+            and len(FORMS[form]) > 1
+            and text[prev.end + len(prev.tail) : start].strip(" ,·") == ""
+        ):
+            # "인천 중구와 동구": a district joined to one whose city is named shares that city
+            gov = next((g for g in FORMS[form] if g.parent == prev.gov.parent), gov)
         if gov is None:
             continue
         if locator is not None and gov.parent == locator.name:

@@ -15,59 +15,86 @@ from dataclasses import dataclass
 STAGES = ("추진", "신청", "심사", "선정", "탈락", "후속")
 DEFAULT_ORDER = ("추진", "신청", "심사", "선정/탈락", "후속")
 
-_G = r"\s?"  # an optional space between the words of a cue
+# Adverbs the press puts inside a predicate ("유치에 최종 성공", "유치전에 늦게 합류"): one
+# optional word, so a cue is the morphology of the predicate, not one fixed string.
+_ADV = r"(?:(?:최종|최종적으로|끝내|결국|마침내|공식|공식적으로|정식|정식으로|사실상|당당히|일찌감치|늦게|뒤늦게|다시|먼저|공동|공동으로|함께|이미)\s)?"
+# Words naming a bid's committee or team ("추진위원회", "유치 전담 TF", "서포터즈")
+_BODY = r"(?:위원회|추진단|유치단|지원단|자문단|협의회|협의체|TF|전담팀|전담\s?조직|태스크포스|서포터즈|기획단|특위|특별위원회)"
+# An active predicate that a cue's stem takes: done (했/한/하고/하며), or the passive (됐/된/돼)
+_DONE = r"(?:했|한|하고|하며|하면서|해|됐|되었|된|돼|되며|되면서)"
 CUES: dict[str, tuple[str, ...]] = {
     "추진": (
-        r"유치(?:를|에|전에|전을|도|에도)?\s?(?:공식\s?)?(?:추진|나서|나선|나섰|도전|총력|사활|전력|뛰어들|출사표|시동|박차|팔을?\s?걷|올인|매진|힘을\s?모|역량을\s?집중|본격화|선언|건의|요청|촉구)",
-        r"유치\s?(?:추진|활동|전략|계획|방안|의지|노력|준비|경쟁에|운동|결의)",
-        r"유치(?:하겠|해\s?내겠|를\s?위해|를\s?위한|하기\s?위해|하기\s?위한)",
-        r"총력(?:전)?(?:에|을)?\s?(?:나섰|나선|기울|다하|펼치)",
-        r"(?:경쟁|각축|경합)(?:을|전을)?\s?(?:벌이|벌인|벌여|벌일|펼치)",
-        r"(?:추진|유치)\s?(?:위원회|단|협의회|TF|전담팀|태스크포스)(?:를|을)?\s?(?:구성|출범|발족|꾸리|꾸렸|신설|만들)",
-        r"(?:타당성|기본\s?구상|기본\s?계획)\s?(?:조사\s?|검토\s?)?(?:연구\s?)?용역(?:을|를|에)?\s?(?:착수|발주|의뢰|시작|맡|추진)",
-        r"(?:공모|경쟁|유치전)에\s?(?:뛰어들|뛰어든|가세|합류|도전)",
+        r"유치(?:를|에|전에|전을|도|에도)?\s?"
+        + _ADV
+        + r"(?:추진|나서|나선|나섰|도전|총력|사활|전력|뛰어들|출사표|시동|박차|팔을?\s?걷|올인|매진|힘을\s?모|역량을\s?집중|본격화|선언|공식화)",
+        r"유치(?:를|을)?\s?(?:\S+\s){0,2}?(?:건의|요청|촉구|호소)(?:했|한|하고|하며|하는|문|서)",
+        r"유치\s?(?:추진|활동|전략|계획|방안|의지|의사|의향(?!서)|노력|준비|경쟁에|운동|결의|선언|건의|촉구)",
+        r"유치(?:하겠|해\s?내겠|해내겠|를\s?위해|를\s?위한|하기\s?위해|하기\s?위한|에\s?나서)",
+        r"(?:총력|역량|행정력|힘)(?:전)?(?:에|을|를)?\s?(?:모든\s)?(?:나섰|나선|기울|다하|펼치|쏟|집중|결집|모으|모아|모았)",
+        r"(?:경쟁|각축|경합)(?:을|전을|전에)?\s?(?:벌이|벌인|벌여|벌일|펼치|펼쳐|하고|하는|하며|중)",
+        r"(?:추진|유치)\s?(?:전담\s?)?"
+        + _BODY
+        + r"(?:를|을)?\s?(?:\S+\s)?(?:구성|출범|발족|꾸리|꾸린|꾸렸|신설|만들|결성|가동)",
+        _BODY + r"(?:를|을)\s?(?:구성|출범|발족|꾸리|꾸린|꾸렸|신설|결성)",
+        r"(?:타당성|기본\s?구상|기본\s?계획)\s?(?:조사\s?|검토\s?)?(?:연구\s?)?용역",
+        r"(?:공모|경쟁|유치전|유치\s?경쟁)에\s?" + _ADV + r"(?:뛰어들|뛰어든|가세|합류|도전|나서|나선|나섰)",
         r"(?:비전\s?)?선포식",
-        r"유치\s?(?:결의|촉구)",
         r"(?:적극|본격)\s?추진",
-        r"출사표를?\s?던",
+        r"출사표를?\s?(?:던|냈)",
+        r"도전장을?\s?(?:냈|내밀|던|낸)",
         # hope and goals name the bid without stating more than that it is pursued
-        r"(?:선정|유치)(?:되길|되기를|되기\s?위|될\s?수\s?있도록|되도록|을\s?목표|를\s?목표|에\s?대비|될\s?것으로\s?기대)",
+        r"(?:선정|유치|성사|확정)(?:되길|되기를|되기\s?위|될\s?수\s?있도록|되도록|을\s?목표|를\s?목표|에\s?대비|될\s?것으로\s?기대)",
+        r"유치(?:가|이)?\s?(?:성사|실현)(?:되길|되기를|될\s?수|되도록)",
     ),
     "신청": (
-        r"(?:참여\s?)?의향서(?:를|도)?\s?(?:\S+\s){0,3}?(?:제출|접수|냈|낸|내고|내자|전달)",
-        r"신청서(?:를|도)?\s?(?:\S+\s){0,3}?(?:제출|접수|냈|낸|내고|내자)",
+        r"(?:참여\s?)?의향서(?:를|도)?\s?(?:\S+\s){0,3}?(?:제출|접수|냈|낸|내고|내자|내기|내며|전달)",
+        r"신청서(?:를|도)?\s?(?:\S+\s){0,3}?(?:제출|접수|냈|낸|내고|내자|내기|내며)",
         r"(?:제출|접수)한\s(?:\S+\s){0,4}?(?:신청서|의향서|제안서|계획서)",
         r"(?:사업\s?)?(?:계획서|제안서)(?:를|도)?\s?(?:\S+\s?)?(?:제출|접수|냈|낸|내고)",
-        r"공모에?\s?(?:신청|응모|참여|참가|지원)",
-        r"(?:신청|응모)(?:을|를)?\s?(?:했|한|하고|하며|마쳤|마친|완료|접수)",
+        r"공모에?\s?" + _ADV + r"(?:신청|응모|참여|참가|지원)",
+        r"(?:신청|응모)(?:을|를)?\s?" + _ADV + r"(?:했|한|하고|하며|마쳤|마친|완료|접수)",
+        r"(?:신청|응모|접수|제출)\s?(?:절차|서류)?(?:를|을)?\s?(?:마무리|마쳤|마친|완료|끝냈|끝낸)",
         r"(?:후보지|입지)(?:로|를)?\s?(?:신청|제안)",
         r"(?:공식|정식)\s?(?:신청|응모)",
     ),
     "심사": (
-        r"(?:서면|발표|현장|대면|최종|1차|2차|본)\s?(?:심사|평가)(?:를|에|가)?\s?(?:받|진행|돌입|앞두|치렀|치른|통과|거쳤)",
+        r"(?:서면|발표|현장|대면|최종|1차|2차|본)\s?(?:심사|평가|실사)(?:를|에|가)?\s?(?:받|진행|돌입|앞두|치렀|치른|통과|거쳤|거쳐|참여|참석|나서|나섰|임했)",
+        # the bidder spoke or was scored "in" the evaluation: it is being evaluated
+        r"(?:서면|발표|현장|대면|최종|1차|2차)\s?(?:심사|평가|실사)(?:에서|장에서|에\s?참석해)",
         r"(?:현장\s?)?실사(?:단)?(?:를|가|이)?\s?(?:받|진행|방문|벌였|실시|나섰)",
         r"(?:심사|평가)(?:를|에)?\s?(?:받았|받고|받은|받는|통과|돌입|진행|거쳐)",
-        r"(?:최종\s?)?후보(?:지|군|도시)?(?:로|에)\s?(?:압축|올랐|오른|오르며|포함|이름을\s?올|남았)",
-        r"(?:예비\s?)?후보(?:지|도시)로\s?(?:선정|뽑히|추려)",
+        r"(?:최종\s?)?후보(?:지|군|도시)?(?:로|에)\s?(?:압축|올랐|오른|오르며|올라|포함|이름을\s?올|남았|선정|뽑히|뽑혔|뽑힌|추려)",
         r"(?:발표\s?평가|프레젠테이션|PT)(?:를|에)?\s?(?:진행|했|마쳤|가졌|나섰|나서)",
-        r"(?:숏리스트|쇼트리스트)",
+        r"(?:숏리스트|쇼트리스트|[23]배수)",
         r"후보\S*\s(?:\S+\s){0,5}?(?:압축|이름을\s?올)",
+        r"압축(?:됐|되었|된|돼|되며|되면서)",
     ),
     "선정": (
-        r"(?:최종\s?)?(?:선정|낙점|결정|확정)(?:됐|되었|된|돼|됨|되어|했|한|하고|했다)",
+        # passive: the bidder was chosen ("선정됐다", "낙점됐다", "확정된")
+        r"(?:선정|낙점|확정)(?:됐|되었|된|돼|됨|되어|되며|되면서)",
+        r"(?:로|으로)\s?(?:결정|채택)(?:됐|되었|된|돼)",
+        r"낙점(?:을|을\s?받|받)",
         r"우선\s?협상\s?대상(?:자|지)?(?:로|에)?\s?(?:선정|지정|뽑)",
-        r"유치(?:에|를)?\s?(?:성공|확정|따내|따냈|품)",
-        r"(?:품었|품에\s?안|따냈|따낸|거머쥐|거머쥔)",
-        r"(?:입지|부지|최종\s?후보지|사업자|대상지)(?:로|가)\s?(?:뽑혔|뽑힌)",
+        r"유치(?:에|를|가)?\s?" + _ADV + r"(?:성공|확정|따내|따냈|따낸|품|성사)",
+        r"(?:를|을|\s)\s?"
+        + _ADV
+        + r"(?:품었|품은|품으며|품으면서|품에\s?안|품게|따냈|따낸|따내|거머쥐|거머쥔|꿰찼|꿰찬)",
+        r"(?:로|으로|가|이)\s?" + _ADV + r"(?:뽑혔|뽑힌|뽑혀|선택됐|선택된)",
+        r"(?:에|에게)\s?(?:최종\s)?돌아갔",
     ),
     "탈락": (
         r"탈락",
-        r"고배를?\s?(?:마셨|마신|들었)",
+        r"(?:고배|쓴잔|쓴맛)(?:를|을|로|으로)?",
+        r"낙방",
         r"(?:선정|유치)(?:되|하)?지\s?못",
-        r"(?:선정|유치|신청)(?:에|이|에는|는|도|에도)?\s?(?:\S+\s)?(?:실패|무산|불발|좌절)",
-        r"(?:무산|불발|좌절)(?:됐|되었|된|돼)",
+        r"(?:선정|포함|채택)되지\s?(?:않았|않은|않아|않고)",
+        r"(?:유치|선정|꿈)(?:를|을)?\s?(?:이루|성사시키|따내|이끌어내|관철하)지\s?못",
+        r"(?:선정|유치|신청|도전)(?:에|이|은|에는|는|도|에도)?\s?(?:\S+\s)?(?:실패|무산|불발|좌절)",
+        r"(?:무산|불발|좌절)(?:됐|되었|된|돼|로|으로)",
         r"후보(?:지|군|도시)?(?:로|에)\s?(?:오르|포함되|들)지\s?못",
         r"(?:신청|공모|유치)(?:을|를)?\s?(?:철회|포기|접었|접기로|중단)",
+        r"(?:중도\s?)?하차(?:했|한|하고|하며)",
+        r"(?:발을\s?뺐|손을\s?뗐)",
         r"(?:에서|에게)?\s?밀려",
         r"(?:후보|명단)에서\s?(?:제외|빠졌|빠진)",
         r"(?:선정|결과)에서\s?제외",
@@ -77,25 +104,41 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:MOU|양해각서)(?:를|을)?\s?(?:체결|맺|교환|서명)",
         r"착공(?:식)?(?:을|했|한|에\s?들어)?",
         r"기공식|준공|개소식|개소|개원|문을\s?열|본격\s?가동|가동에\s?들어",
-        r"(?:설계|건립|구축)\s?(?:공사|사업)?(?:에|를)?\s?(?:착수|들어갔)",
+        r"(?:실시\s?)?(?:설계|건립|구축)\s?(?:공사|사업)?(?:에|를)?\s?(?:착수|들어갔|들어간다|들어가)",
     ),
 }
+# A follow-up predicate whose object is the bid itself ("유치를 위한 업무협약", "공동 유치 협약"):
+# an agreement to pursue the bid, so it states 추진, not a follow-up of a selection.
+_FOR_THE_BID = re.compile(r"유치(?:를|에)?\s?(?:위한|위해|협력|지원|관련|공조)?\s?(?:\S+\s)?$")
+# An active selection ("정부는 ... 해남을 확정했다", "전남도 컨소시엄을 선정했다"): the chosen
+# bidder is the object; the subject is the one choosing. claims.py attaches it to objects only.
+_OBJECT_SELECTION = re.compile(r"(?:을|를|\S)\s?" + _ADV + r"(?:선정|확정|낙점)(?:했|한|하고|하며)")
 
-# After a cue: the predicate is hope, a plan, a condition or a goal, not a fact.
+# After a cue: the predicate is hope, a plan, a condition or a goal, not a fact. A condition is
+# "-면" but not "-면서" (while: a fact, "품으면서"); "-기로 했다" is a decision still to be carried out.
 _MODAL = re.compile(
     r"^(?:\S{0,3})?\s?(?:"
-    r"기대|목표|위해|위한|위하여|수\s?있도록|수\s?있게|도록|면|다면|으면|경우|예정|전망|계획|방침|"
+    r"기대|목표|위해|위한|위하여|수\s?있도록|수\s?있게|도록|면(?!서)|다면|으면(?!서)|경우|예정|전망|계획|방침|"
     r"노력|총력|기원|희망|바라|바란|바람|앞두|앞둔|앞에|것으로\s?(?:보|예상|전망|기대)|할\s?것|될\s?것|"
     r"겠|려고|려는|하려|되려|가능성|여부|을\s?지|를\s?위|에\s?대비|을\s?목표|를\s?목표|을\s?기대|를\s?기대|"
-    r"을\s?앞|를\s?앞|시\s|시에|하기|되기|할|될|하길|되길|되기를|하기를|받을|받기|을\s?위|을\s?두고|에\s?대한|"
-    r"결과|발표를|여부를|기준|절차|요건|일정|방식|공고|대상|심사)"
+    r"을\s?앞|를\s?앞|시\s|시에|하기|되기|기로|할|될|하길|되길|되기를|하기를|받을|받기|을\s?위|을\s?두고|에\s?대한|"
+    r"결과|발표를|여부를|기준|절차|요건|일정|방식|공고|대상|심사|준비|을\s?미|를\s?미|을\s?연기|를\s?연기)"
 )
-# "검토 중", "고려하고": not even a decision to bid
-_CONSIDER = re.compile(r"^\S{0,4}\s?(?:검토|고려|저울질)")
-_NEGATED = re.compile(r"^(?:\S{0,3})?\s?(?:지\s?못|지\s?않|못했|못한|못하|않았|않은|안\s?돼|안\s?되)")
-# Words before a 선정 cue that make it someone else's selection, or a selection of something
-# other than the bid: "후보지로 선정" is a shortlist (심사), "정부가 ... 선정할" a plan.
-_SHORTLIST_BEFORE = re.compile(r"(?:예비\s?후보|후보지|후보\s?도시|후보군)(?:로|에)?\s?(?:최종\s?)?$")
+# "검토 중", "참여하는 방안을 저울질", "참여 여부를": not even a decision to bid
+_CONSIDER = re.compile(
+    r"^\S{0,4}\s?(?:여부|(?:(?:방안|가능성|문제|쪽)(?:을|를|도|에)?\s?(?:\S+\s){0,2})?(?:검토|고려|저울질|타진|고민|논의))"
+)
+# "서면 평가에서 탈락했다": the evaluation names where the bid was lost, the loss is the news
+_LOST_THERE = re.compile(r"^\S{0,3}\s?(?:\S+\s)?(?:탈락|고배|밀려|밀린|떨어|낙방)")
+_NEGATED = re.compile(
+    r"^(?:\S{0,3})?\s?(?:지\s?못|지\s?않|못했|못한|못하|않았|않은|않기로|안\s?돼|안\s?되|안\s?했)"
+)
+# A decision carried out: "신청을 철회하기로 했다" is a withdrawal already.
+_DECIDED = re.compile(r"^\S{0,2}기로\s?(?:했|결정|한|하고)")
+# Words before a 선정 cue that make it a shortlist: "후보지로 선정" is 심사.
+_SHORTLIST_BEFORE = re.compile(
+    r"(?:예비\s?후보|후보지|후보\s?도시|후보군|[23]배수)(?:로|에)?\s?(?:최종\s?)?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,25 +149,32 @@ class Cue:
     end: int
     stage: str | None
     raw: str  # the stage its words name before hope and negation are read
+    object_only: bool = False  # an active selection: it is said of its object, not its subject
 
 
 _COMPILED = {stage: tuple(re.compile(p) for p in pats) for stage, pats in CUES.items()}
 
 
 def _read(stage: str, clause: str, start: int, end: int) -> str | None:
-    after = clause[end : end + 14]
+    after = clause[end : end + 16]
     if _CONSIDER.match(after):
         return None
     if stage == "탈락":
-        # "탈락하지 않도록", "탈락할 경우": a fear, not a loss
+        # "탈락하지 않도록", "탈락할 경우": a fear, not a loss; "포기하기로 했다": a loss
+        if _DECIDED.match(after):
+            return "탈락"
         return None if _MODAL.match(after) or _NEGATED.match(after) else "탈락"
     if _NEGATED.match(after):
-        return "탈락" if stage in ("선정",) else None
+        return "탈락" if stage == "선정" else None
     if _MODAL.match(after):
         # hoped-for or planned: the bidder is pursuing it, nothing more
         return "추진" if stage in ("선정", "신청", "추진") else ("신청" if stage == "심사" else None)
     if stage == "선정" and _SHORTLIST_BEFORE.search(clause[max(0, start - 12) : start]):
         return "심사"
+    if stage == "심사" and _LOST_THERE.match(after):
+        return None
+    if stage == "후속" and _FOR_THE_BID.search(clause[max(0, start - 16) : start]):
+        return "추진"
     return stage
 
 
@@ -135,6 +185,9 @@ def find_cues(clause: str) -> list[Cue]:
         for pattern in patterns:
             for m in pattern.finditer(clause):
                 found.append(Cue(m.start(), m.end(), _read(stage, clause, m.start(), m.end()), stage))
+    for m in _OBJECT_SELECTION.finditer(clause):
+        stage = _read("선정", clause, m.start(), m.end())
+        found.append(Cue(m.start(), m.end(), stage, "선정", object_only=stage == "선정"))
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[Cue] = []
     for cue in found:
