@@ -170,6 +170,7 @@ def main() -> None:
     (tmp / "load.toml").write_text(
         f'[storage]\npath = "{tmp / "load.db"}"\n[fetch]\nper_host_delay = 0\nper_host_concurrency = 8\n'
         f"allow_private_networks = true\nrespect_robots = false\nretries = 1\n"
+        "[alerts]\nallow_private_networks = true\n"  # the receiver is on loopback
         f'[[topics]]\nname = "ai-center"\nany = ["국가 AI 컴퓨팅센터"]\n'
         f'[[webhooks]]\nname = "load"\nurl = "{receiver.url}"\nformat = "json"\nsecret = "{secret}"\n{sources}',
         "utf-8",
@@ -180,8 +181,8 @@ def main() -> None:
         [sys.executable, "-m", "monitor.cli", "run", "--config", str(tmp / "load.toml"), "--tick", "1", "-q"],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        # A file, not a pipe nobody reads: a full pipe would stall the daemon's logging.
+        stderr=(tmp / "daemon.log").open("w"),
     )
     t0 = time.time()
     time.sleep(a.seconds)
