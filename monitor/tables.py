@@ -117,7 +117,11 @@ def print_summary(report: CrawlReport, out: TextIO | None = None) -> None:
     con.print(
         Text(
             f"alerts: {report.alerts_sent} sent, {report.alerts_pending} pending, {report.alerts_failed} failed"
-            + (f"; {len(failed)} of {len(report.sources)} sources failed" if failed else "")
+            + (
+                f"; {len(failed)} of {sum(not s.skipped for s in report.sources)} sources failed"
+                if failed
+                else ""
+            )
         )
     )
 
