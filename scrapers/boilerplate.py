@@ -180,19 +180,25 @@ def _big(node: LexborNode, limit: int) -> bool:
     return text_length(node) > limit
 
 
-def remove_boilerplate(root: LexborNode, *, names: bool = True, layout: bool = False) -> None:
+def remove_boilerplate(
+    root: LexborNode, *, names: bool = True, layout: bool = False, always: bool = True
+) -> int:
     """Remove never-content elements, structural furniture and junk-named boxes from `root`.
 
     `limit` protects the story: a box holding more than half of the page's text (or more
-    than 300 characters under a name that also says content) stays.
+    than 300 characters under a name that also says content) stays. `always=False` skips the
+    never-content query, for a container taken from a page that has been through it already.
+    Returns the text length of `root` before anything was removed (the page's size, for the
+    body's share of it): the text after the never-content pass plus what that pass removed
+    costs less to count than the whole text read first.
     """
     own = root.mem_id
-    decompose_all([n for n in root.css(ALWAYS) if n.mem_id != own])
+    removed = _decompose_counting([n for n in root.css(ALWAYS) if n.mem_id != own]) if always else 0
     total = text_length(root)
     limit = max(400, total // 2)
     decompose_all([n for n in root.css(STRUCTURAL) if n.mem_id != own and not _big(n, limit)])
     if not names:
-        return
+        return total + removed
     doomed = []
     seen: set[int] = set()
     for node in _junk_named(root, layout):
@@ -212,3 +218,20 @@ def remove_boilerplate(root: LexborNode, *, names: bool = True, layout: bool = F
     # memory until the tree goes) makes the order irrelevant and touches no freed node.
     for node in doomed:
         node.decompose(recursive=False)
+    return total + removed
+
+
+def _decompose_counting(nodes: list[LexborNode]) -> int:
+    """decompose_all that also returns how many text characters went with the nodes.
+
+    Last-first (document order reversed) removes a nested node before its container, so the
+    container's count no longer includes it: every removed character is counted once.
+    """
+    done: set[int] = set()
+    chars = 0
+    for node in reversed(nodes):
+        if node.mem_id not in done:
+            done.add(node.mem_id)
+            chars += text_length(node)
+            node.decompose()
+    return chars

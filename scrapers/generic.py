@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .boilerplate import remove_boilerplate
+from .boilerplate import ALWAYS, remove_boilerplate
 from .cleanup import clean_paragraphs
 from .html import INVISIBLE_TAGS, link_density, paragraphs, prune_link_lists, remove_all
 
@@ -29,6 +29,7 @@ _HOLDER_SELECTOR = "div, td, section, article, span, font, center, main, dd, hea
 _LIST_TAGS = frozenset({"ul", "ol"})
 _CAPTIONS = "figcaption, .caption, .img_desc, .photo_caption, .wp-caption-text, [class*=caption]"
 _SENTENCE_END = (". ", ".\n", "。", "? ", "! ")
+_LEFT_INVISIBLE = ",".join(t for t in INVISIBLE_TAGS if t not in {s.strip() for s in ALWAYS.split(",")})
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +160,11 @@ def _siblings(best: LexborNode, best_score: float, scores: Scores) -> list[Lexbo
 def _serialise(nodes: list[LexborNode], keep_captions: bool) -> list[str]:
     raw: list[str] = []
     for node in nodes:
-        remove_all(node, ",".join(INVISIBLE_TAGS))
-        remove_boilerplate(node, layout=True)
+        # The page went through the never-content pass before the container was chosen: only
+        # the invisible tags that pass leaves (form inputs, media, <head> under an <html> pick)
+        # are left to remove, and the boilerplate pass needs only its layout-aware rules.
+        remove_all(node, _LEFT_INVISIBLE)
+        remove_boilerplate(node, layout=True, always=False)
         remove_all(node, "h1")
         if not keep_captions:
             remove_all(node, _CAPTIONS)
@@ -188,10 +192,9 @@ def extract_generic(
         body = work.body
         if body is None:
             return GenericResult([], [], "none")
-        page_chars = max(1, len(body.text(deep=True, strip=True)))
         # The strict pass removes junk-named boxes too; the second pass, for pages whose whole
         # story sits in a box with a junk-like name, removes only what is never content.
-        remove_boilerplate(body, names=strict)
+        page_chars = max(1, remove_boilerplate(body, names=strict))
         scores = _score_candidates(body)
         best, best_score = _best_container(body, scores)
         if best is None:
