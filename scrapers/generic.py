@@ -165,9 +165,8 @@ def _serialise(nodes: list[LexborNode], keep_captions: bool) -> list[str]:
         # are left to remove, and the boilerplate pass needs only its layout-aware rules.
         remove_all(node, _LEFT_INVISIBLE)
         remove_boilerplate(node, layout=True, always=False)
-        remove_all(node, "h1")
-        if not keep_captions:
-            remove_all(node, _CAPTIONS)
+        # One walk for both: the headline is output as the title, captions only on Korean pages.
+        remove_all(node, "h1" if keep_captions else f"h1, {_CAPTIONS}")
         prune_link_lists(node)
         raw.extend(paragraphs(node))
     # Responsive templates print the whole story two or three times over: keep one copy.
