@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .boilerplate import ALWAYS, remove_boilerplate
 from .cleanup import clean_paragraphs
-from .html import INVISIBLE_TAGS, link_density, paragraphs, prune_link_lists, remove_all
+from .html import INVISIBLE_TAGS, link_density, paragraphs, prune_link_lists, remove_all, text_length
 
 _PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote", "li", "h2", "h3", "h4", "dd"})
 # Blocks whose own (direct) text counts as a paragraph run.
@@ -96,11 +96,28 @@ def _ancestors(node: LexborNode, depth: int) -> list[int]:
     return out
 
 
+def _link_density(node: LexborNode, link_chars: dict[int, int]) -> float:
+    """html.link_density with a cache of link text lengths shared by the candidates."""
+    total = text_length(node)
+    if total == 0:
+        return 1.0
+    linked = 0
+    for a in node.css("a"):
+        size = link_chars.get(a.mem_id)
+        if size is None:
+            size = link_chars[a.mem_id] = len(a.text(deep=True, strip=True))
+        linked += size
+    return min(1.0, linked / total)
+
+
 def _best_container(body: LexborNode, scores: Scores) -> tuple[LexborNode | None, float]:
     ranked = sorted(scores.values(), key=lambda item: item[1], reverse=True)[:8]
     adjusted = []
+    # The candidates are mostly nested (a block, its parent, its grandparent): each link's
+    # text is measured once, not once per candidate that holds it.
+    link_chars: dict[int, int] = {}
     for node, score in ranked:
-        adjusted.append((node, score * (1.0 - link_density(node))))
+        adjusted.append((node, score * (1.0 - _link_density(node, link_chars))))
     adjusted.sort(key=lambda item: item[1], reverse=True)
     if not adjusted or adjusted[0][1] <= 0:
         return None, 0.0
