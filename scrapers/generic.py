@@ -174,14 +174,14 @@ def _siblings(best: LexborNode, best_score: float, scores: Scores) -> list[Lexbo
     return kept
 
 
-def _serialise(nodes: list[LexborNode], keep_captions: bool) -> list[str]:
+def _serialise(nodes: list[LexborNode], keep_captions: bool, names: bool = True) -> list[str]:
     raw: list[str] = []
     for node in nodes:
         # The page went through the never-content pass before the container was chosen: only
         # the invisible tags that pass leaves (form inputs, media, <head> under an <html> pick)
         # are left to remove, and the boilerplate pass needs only its layout-aware rules.
         remove_all(node, _LEFT_INVISIBLE)
-        remove_boilerplate(node, layout=True, always=False)
+        remove_boilerplate(node, names=names, layout=True, always=False)
         # One walk for both: the headline is output as the title, captions only on Korean pages.
         remove_all(node, "h1" if keep_captions else f"h1, {_CAPTIONS}")
         prune_link_lists(node)
@@ -203,22 +203,32 @@ def extract_generic(
     html: str | bytes, *, keep_captions: bool = False, tree: LexborHTMLParser | None = None
 ) -> GenericResult:
     """Main text of any article page. `tree` may be passed when already parsed (it is mutated)."""
-    for strict in (True, False):
-        work = tree if (tree is not None and strict) else LexborHTMLParser(html)
+    fallback: GenericResult | None = None
+    # Passes: junk names judged on the page and in the container; then only in the container,
+    # for pages whose whole story sits in a box with a junk-like name; then nowhere, for pages
+    # that print every section of the story in such a box (page builders name their content
+    # blocks "widget"; one CMS names its sections "skip-item"), which the container pass would
+    # empty one section at a time, each being under half of the container.
+    for page_names, box_names in ((True, True), (False, True), (False, False)):
+        work = tree if (tree is not None and page_names) else LexborHTMLParser(html)
         body = work.body
         if body is None:
             return GenericResult([], [], "none")
-        # The strict pass removes junk-named boxes too; the second pass, for pages whose whole
-        # story sits in a box with a junk-like name, removes only what is never content.
-        page_chars = max(1, remove_boilerplate(body, names=strict))
+        page_chars = max(1, remove_boilerplate(body, names=page_names))
         scores = _score_candidates(body)
         best, best_score = _best_container(body, scores)
         if best is None:
             continue
         nodes = _siblings(best, best_score, scores)
-        raw = _serialise(nodes, keep_captions)
+        raw = _serialise(nodes, keep_captions, names=box_names)
         paras = clean_paragraphs(raw)
         kept = sum(len(p) for p in paras)
-        if kept >= 200 or not strict:
-            return GenericResult(paras, raw, _describe(best), min(1.0, kept / page_chars), len(nodes))
+        result = GenericResult(paras, raw, _describe(best), min(1.0, kept / page_chars), len(nodes))
+        if kept >= 200:
+            return result
+        # (the last pass replaces the one before only when it finds more text)
+        if not page_names and (fallback is None or kept > sum(len(p) for p in fallback.paragraphs)):
+            fallback = result
+    if fallback is not None:
+        return fallback
     return GenericResult([], [], "none")
