@@ -79,7 +79,6 @@ _PREFIXES = (
     "paywall",
     "promo",
     "disqus",
-    "widget",
     "pagination",
     "pager",
     "navbar",
@@ -117,6 +116,9 @@ _EXACT = frozenset(
         "visually",
         "keyword",
         "keywords",
+        # Page builders (Elementor, SiteOrigin) name every content block a widget: judged only
+        # inside the chosen container, where a widget is a promo or an author box.
+        "widget",
     }
 )
 # A box named like junk is kept when its name also says it holds the story.
