@@ -21,7 +21,9 @@ from .html import decompose_all, text_length
 # story: Webflow templates put the whole article inside <header>, broken markup inside <aside>.
 # Hidden boxes are in this group too: React streaming puts the whole page in <div hidden id="S:0">
 # and moves it into place with a script.
-STRUCTURAL = "nav, footer, aside, header, menu, [hidden], [aria-hidden=true]"
+# React streaming SSR also prints each later-streamed segment as <div hidden id="S:n">, moved
+# into place by a script: those are the page's content, not hidden furniture.
+STRUCTURAL = 'nav, footer, aside, header, menu, [hidden]:not([id^="S:"]), [aria-hidden=true]'
 # Never content, whatever their size. Lexbor keeps the markup inside <iframe>/<noscript> as
 # text, which would score as prose.
 ALWAYS = (
