@@ -31,7 +31,9 @@ ALWAYS = (
     "textarea, dialog, [role=navigation], [role=dialog], [role=alertdialog], "
     "[aria-modal=true], [role=complementary]"
 )
-# Token prefixes: a class/id token that starts with one of these names a junk box.
+# Token prefixes: a class/id token that starts with one of these names a junk box. "widget" is not
+# one: page builders (Elementor, SiteOrigin) name every block of the story a widget, and removing
+# them (even only inside the container, where some are promo or author boxes) loses sections.
 _PREFIXES = (
     "comment",
     "reply",
@@ -118,9 +120,6 @@ _EXACT = frozenset(
         "visually",
         "keyword",
         "keywords",
-        # Page builders (Elementor, SiteOrigin) name every content block a widget: judged only
-        # inside the chosen container, where a widget is a promo or an author box.
-        "widget",
     }
 )
 # A box named like junk is kept when its name also says it holds the story.
