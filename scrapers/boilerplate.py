@@ -23,7 +23,10 @@ from .html import decompose_all, text_length
 # and moves it into place with a script.
 # React streaming SSR also prints each later-streamed segment as <div hidden id="S:n">, moved
 # into place by a script: those are the page's content, not hidden furniture.
-STRUCTURAL = 'nav, footer, aside, header, menu, [hidden]:not([id^="S:"]), [aria-hidden=true]'
+STRUCTURAL = (
+    'nav, footer, aside, header, menu, [hidden]:not([id^="S:"]), [aria-hidden=true], '
+    '[style*="display:none"], [style*="display: none"]'
+)
 # Never content, whatever their size. Lexbor keeps the markup inside <iframe>/<noscript> as
 # text, which would score as prose.
 ALWAYS = (

@@ -231,4 +231,10 @@ def extract_generic(
             fallback = result
     if fallback is not None:
         return fallback
+    # No block scored at all (text only in short runs, or every block was furniture): the
+    # broadest container, the body of the last pass, rather than nothing.
+    if body is not None and (raw := _serialise([body], keep_captions, names=False)):
+        paras = clean_paragraphs(raw)
+        kept = sum(len(p) for p in paras)
+        return GenericResult(paras, raw, "body(fallback)", min(1.0, kept / page_chars), 1)
     return GenericResult([], [], "none")

@@ -68,3 +68,19 @@ def test_ascii_paragraph_rules_match_the_full_rules():
         assert is_boilerplate_paragraph(line), line
     for line in ("He said the rights of tenants were at stake.", "Read the report at example.com today."):
         assert not is_boilerplate_paragraph(line), line
+
+
+def test_inline_hidden_copy_of_the_story_is_not_output():
+    # A schema.org microdata block hidden with an inline style repeats the story (here its first
+    # half: a hidden box holding over half of the page's text would be kept, as any box is).
+    visible = "".join(f"<p>{p}</p>" for p in PROSE)
+    hidden = (
+        f'<div style="display:none;" itemscope><div itemprop="articleBody">{" ".join(PROSE[:3])}</div></div>'
+    )
+    body = extract_article(_page(f"<article>{visible}</article>{hidden}")).body
+    assert body.count(PROSE[0]) == 1
+
+
+def test_a_page_where_no_block_scores_falls_back_to_the_body():
+    html = _page("<div><span>Short line one.</span> <span>Another short line.</span></div>")
+    assert extract_article(html).body == "Short line one. Another short line."
