@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import functools
 import gzip
+import hashlib
 import json
 import statistics
 import sys
@@ -242,7 +243,14 @@ def bench_corpus(name: str, pages: list[Page], a: argparse.Namespace, cache: dic
         for p, o in zip(pages, ours, strict=True)
     ]
     worst = [(f, p.id, p.url) for f, p in sorted(scored, key=lambda x: x[0])[: a.worst]]
-    return rows, {"worst": worst, "page_f1": {p.id: f for f, p in scored}}
+    # A digest of each page's whole output: a speed change must leave every one of them as it was.
+    digests = {p.id: _digest(o) for p, o in zip(pages, ours, strict=True)}
+    return rows, {"worst": worst, "page_f1": {p.id: f for f, p in scored}, "digest": digests}
+
+
+def _digest(out: Result) -> str:
+    body, title, published = out
+    return hashlib.sha1(f"{body}\x00{title}\x00{published}".encode()).hexdigest()[:16]
 
 
 def _fmt(v: object, spec: str) -> str:
@@ -278,6 +286,9 @@ def speed_summary(rows: list[dict]) -> list[str]:
     for anchor in ("trafilatura fast", "resiliparse"):
         if anchor in ms and "ours" in ms:
             lines.append(f"ours is {ms[anchor] / ms['ours']:.2f}x {anchor}'s pages/s")
+    if "selectolax parse" in ms and "ours" in ms:
+        # Same run, same machine load: the ratio to the bare parse is the stable speed measure.
+        lines.append(f"ours / parse = {ms['ours'] / ms['selectolax parse']:.2f} (parse is the floor)")
     return lines
 
 
@@ -322,8 +333,10 @@ def main(argv: list[str] | None = None) -> int:
         for f, pid, url in note["worst"]:
             print(f"  worst {name} {pid} F1 {f:.3f} {url or ''}")
     per_page = {name: note["page_f1"] for name, note in notes.items()}
+    digests = {name: note["digest"] for name, note in notes.items()}
     if a.save:
         (CACHE.parent / f"{a.save}.json").write_text(json.dumps(per_page), "utf-8")
+        (CACHE.parent / f"{a.save}.out.json").write_text(json.dumps(digests), "utf-8")
     if a.compare:
         before = json.loads((CACHE.parent / f"{a.compare}.json").read_text("utf-8"))
         moves = [
@@ -336,6 +349,19 @@ def main(argv: list[str] | None = None) -> int:
         for d, c, pid, f0, f1 in sorted(moves)[:15] + sorted(moves)[-8:]:
             print(f"  moved {d:+.3f} {c} {pid} {f0:.3f} -> {f1:.3f}")
         print(f"  {sum(1 for m in moves if m[0] < 0)} pages down, {sum(1 for m in moves if m[0] > 0)} up")
+        out_path = CACHE.parent / f"{a.compare}.out.json"
+        if out_path.exists():
+            old = json.loads(out_path.read_text("utf-8"))
+            changed = [
+                (c, pid)
+                for c, d in digests.items()
+                if c in old
+                for pid, h in d.items()
+                if old[c].get(pid) != h
+            ]
+            for c, pid in changed[:20]:
+                print(f"  output changed: {c} {pid}")
+            print(f"  {len(changed)} pages with any output change (body, title or date)")
     return 0
 
 

@@ -85,7 +85,9 @@ _OTHER_PUBLISHED = (
 _MODIFIED = ("article:modified_time", "og:updated_time", "dateModified", "last-modified")
 
 
-def fallback_published(tree: LexborHTMLParser, metas: dict[str, str]) -> datetime | None:
+def fallback_published(
+    tree: LexborHTMLParser, metas: dict[str, str], *, ld: list[dict] | None = None
+) -> datetime | None:
     """A publication time for pages whose usual metadata names none (call before mutating `tree`):
     rarer meta names, JSON-LD of any type, a dateline printed in words, then the last-modified
     time (a page that states only when it was updated is dated by that)."""
@@ -93,7 +95,7 @@ def fallback_published(tree: LexborHTMLParser, metas: dict[str, str]) -> datetim
     dt = parse_date(value) if value else None
     if dt:
         return dt
-    items = json_ld_articles(tree, any_type=True)
+    items = json_ld_articles(tree, any_type=True, items=ld)
     for item in items:
         dt = parse_date(str(item.get("datePublished") or ""))
         if dt:

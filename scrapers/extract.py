@@ -23,6 +23,7 @@ from .meta import (
     byline_beside_date,
     bylines_in,
     canonical_url,
+    json_ld_items,
     labeled_published,
     meta_content,
     meta_index,
@@ -133,6 +134,7 @@ def extract_article(
         raise ExtractionError(f"extract_article needs str or bytes, not {type(html).__name__}")
     tree = parse_html(data)
     metas = meta_index(tree)
+    ld = json_ld_items(tree)  # once, before the body pass removes the scripts
     site = site_name(metas)
     canonical = _resolve(canonical_url(tree, metas), url)
     lang = _declared_language(tree)
@@ -159,7 +161,7 @@ def extract_article(
         title = chosen.find_title(tree)
         title_score = 1.0
         if not title:
-            title, title_score = choose_title(tree, site, metas, hint_title)
+            title, title_score = choose_title(tree, site, metas, hint_title, ld=ld)
         byline = chosen.find_byline(tree) or _generic_byline(tree, korean, metas)
         published = chosen.find_published(tree, text, metas)
         subtitle = chosen.find_subtitle(tree)
@@ -172,14 +174,14 @@ def extract_article(
             density, assembled = result.density, result.assembled
             extractor = f"generic(fallback:{chosen.name})"
     else:
-        title, title_score = choose_title(tree, site, metas, hint_title)
+        title, title_score = choose_title(tree, site, metas, hint_title, ld=ld)
         byline = _generic_byline(tree, korean, metas)
         # Korean pages: the printed 입력 time is the first publication; meta tags often carry edits.
         if korean:
-            published = labeled_published(text) or meta_published(tree, metas)
+            published = labeled_published(text) or meta_published(tree, metas, ld=ld)
         else:
-            published = meta_published(tree, metas) or labeled_published(text, korean=False)
-        published = published or fallback_published(tree, metas)
+            published = meta_published(tree, metas, ld=ld) or labeled_published(text, korean=False)
+        published = published or fallback_published(tree, metas, ld=ld)
         subtitle = None
         result = extract_generic(data, keep_captions=korean, tree=tree)
         paras, raw = result.paragraphs, result.raw
@@ -187,7 +189,7 @@ def extract_article(
         extractor = "generic"
     if sum(map(len, paras)) < 200 and extractor.startswith("generic"):
         # No article in the DOM: an app shell or a page that keeps the story in a script.
-        found, kind = payload_paragraphs(parse_html(data), text)
+        found, kind = payload_paragraphs(data, text, ld=ld)
         if found and sum(map(len, found)) > sum(map(len, paras)):
             raw, paras = found, clean_paragraphs(found)
             extractor = f"{extractor}(payload:{kind})" if extractor == "generic" else extractor

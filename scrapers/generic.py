@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .boilerplate import remove_boilerplate
+from .boilerplate import ALWAYS, remove_boilerplate
 from .cleanup import clean_paragraphs
-from .html import INVISIBLE_TAGS, link_density, paragraphs, prune_link_lists, remove_all
+from .html import INVISIBLE_TAGS, link_density, paragraphs, prune_link_lists, remove_all, text_length
 
 _PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote", "li", "h2", "h3", "h4", "dd"})
 # Blocks whose own (direct) text counts as a paragraph run.
@@ -29,6 +29,7 @@ _HOLDER_SELECTOR = "div, td, section, article, span, font, center, main, dd, hea
 _LIST_TAGS = frozenset({"ul", "ol"})
 _CAPTIONS = "figcaption, .caption, .img_desc, .photo_caption, .wp-caption-text, [class*=caption]"
 _SENTENCE_END = (". ", ".\n", "。", "? ", "! ")
+_LEFT_INVISIBLE = ",".join(t for t in INVISIBLE_TAGS if t not in {s.strip() for s in ALWAYS.split(",")})
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +96,28 @@ def _ancestors(node: LexborNode, depth: int) -> list[int]:
     return out
 
 
+def _link_density(node: LexborNode, link_chars: dict[int, int]) -> float:
+    """html.link_density with a cache of link text lengths shared by the candidates."""
+    total = text_length(node)
+    if total == 0:
+        return 1.0
+    linked = 0
+    for a in node.css("a"):
+        size = link_chars.get(a.mem_id)
+        if size is None:
+            size = link_chars[a.mem_id] = len(a.text(deep=True, strip=True))
+        linked += size
+    return min(1.0, linked / total)
+
+
 def _best_container(body: LexborNode, scores: Scores) -> tuple[LexborNode | None, float]:
     ranked = sorted(scores.values(), key=lambda item: item[1], reverse=True)[:8]
     adjusted = []
+    # The candidates are mostly nested (a block, its parent, its grandparent): each link's
+    # text is measured once, not once per candidate that holds it.
+    link_chars: dict[int, int] = {}
     for node, score in ranked:
-        adjusted.append((node, score * (1.0 - link_density(node))))
+        adjusted.append((node, score * (1.0 - _link_density(node, link_chars))))
     adjusted.sort(key=lambda item: item[1], reverse=True)
     if not adjusted or adjusted[0][1] <= 0:
         return None, 0.0
@@ -156,14 +174,16 @@ def _siblings(best: LexborNode, best_score: float, scores: Scores) -> list[Lexbo
     return kept
 
 
-def _serialise(nodes: list[LexborNode], keep_captions: bool) -> list[str]:
+def _serialise(nodes: list[LexborNode], keep_captions: bool, names: bool = True) -> list[str]:
     raw: list[str] = []
     for node in nodes:
-        remove_all(node, ",".join(INVISIBLE_TAGS))
-        remove_boilerplate(node, layout=True)
-        remove_all(node, "h1")
-        if not keep_captions:
-            remove_all(node, _CAPTIONS)
+        # The page went through the never-content pass before the container was chosen: only
+        # the invisible tags that pass leaves (form inputs, media, <head> under an <html> pick)
+        # are left to remove, and the boilerplate pass needs only its layout-aware rules.
+        remove_all(node, _LEFT_INVISIBLE)
+        remove_boilerplate(node, names=names, layout=True, always=False)
+        # One walk for both: the headline is output as the title, captions only on Korean pages.
+        remove_all(node, "h1" if keep_captions else f"h1, {_CAPTIONS}")
         prune_link_lists(node)
         raw.extend(paragraphs(node))
     # Responsive templates print the whole story two or three times over: keep one copy.
@@ -183,23 +203,38 @@ def extract_generic(
     html: str | bytes, *, keep_captions: bool = False, tree: LexborHTMLParser | None = None
 ) -> GenericResult:
     """Main text of any article page. `tree` may be passed when already parsed (it is mutated)."""
-    for strict in (True, False):
-        work = tree if (tree is not None and strict) else LexborHTMLParser(html)
+    fallback: GenericResult | None = None
+    # Passes: junk names judged on the page and in the container; then only in the container,
+    # for pages whose whole story sits in a box with a junk-like name; then nowhere, for pages
+    # that print every section of the story in such a box (page builders name their content
+    # blocks "widget"; one CMS names its sections "skip-item"), which the container pass would
+    # empty one section at a time, each being under half of the container.
+    for page_names, box_names in ((True, True), (False, True), (False, False)):
+        work = tree if (tree is not None and page_names) else LexborHTMLParser(html)
         body = work.body
         if body is None:
             return GenericResult([], [], "none")
-        page_chars = max(1, len(body.text(deep=True, strip=True)))
-        # The strict pass removes junk-named boxes too; the second pass, for pages whose whole
-        # story sits in a box with a junk-like name, removes only what is never content.
-        remove_boilerplate(body, names=strict)
+        page_chars = max(1, remove_boilerplate(body, names=page_names))
         scores = _score_candidates(body)
         best, best_score = _best_container(body, scores)
         if best is None:
             continue
         nodes = _siblings(best, best_score, scores)
-        raw = _serialise(nodes, keep_captions)
+        raw = _serialise(nodes, keep_captions, names=box_names)
         paras = clean_paragraphs(raw)
         kept = sum(len(p) for p in paras)
-        if kept >= 200 or not strict:
-            return GenericResult(paras, raw, _describe(best), min(1.0, kept / page_chars), len(nodes))
+        result = GenericResult(paras, raw, _describe(best), min(1.0, kept / page_chars), len(nodes))
+        if kept >= 200:
+            return result
+        # (the last pass replaces the one before only when it finds more text)
+        if not page_names and (fallback is None or kept > sum(len(p) for p in fallback.paragraphs)):
+            fallback = result
+    if fallback is not None:
+        return fallback
+    # No block scored at all (text only in short runs, or every block was furniture): the
+    # broadest container, the body of the last pass, rather than nothing.
+    if body is not None and (raw := _serialise([body], keep_captions, names=False)):
+        paras = clean_paragraphs(raw)
+        kept = sum(len(p) for p in paras)
+        return GenericResult(paras, raw, "body(fallback)", min(1.0, kept / page_chars), 1)
     return GenericResult([], [], "none")

@@ -14,7 +14,7 @@ import re
 from selectolax.lexbor import LexborHTMLParser
 
 from .html import paragraphs
-from .meta import json_ld_articles
+from .meta import json_ld_articles, json_ld_items
 
 _NEXT_F = re.compile(r'self\.__next_f\.push\(\[\s*1\s*,\s*("(?:[^"\\]|\\.)*")\s*\]\)', re.S)
 _JSON_STRING = re.compile(r'"((?:[^"\\]|\\.){80,})"', re.S)
@@ -53,9 +53,18 @@ def _collect(strings: list[str]) -> list[str]:
     return paras
 
 
-def payload_paragraphs(tree: LexborHTMLParser, html: str) -> tuple[list[str], str | None]:
-    """(paragraphs, payload kind) from the first payload that holds an article, else ([], None)."""
-    for item in json_ld_articles(tree):
+def payload_paragraphs(
+    tree: LexborHTMLParser | bytes, html: str, *, ld: list[dict] | None = None
+) -> tuple[list[str], str | None]:
+    """(paragraphs, payload kind) from the first payload that holds an article, else ([], None).
+
+    `tree` may be the page's bytes: it is parsed only if the __NEXT_DATA__ script is needed
+    (the caller's tree has lost its scripts to boilerplate removal by then). `ld` is the page's
+    JSON-LD, read before that removal."""
+    if ld is None:
+        tree = LexborHTMLParser(tree) if isinstance(tree, bytes) else tree
+        ld = json_ld_items(tree)
+    for item in json_ld_articles(None, items=ld):
         body = item.get("articleBody")
         if isinstance(body, str) and len(body) >= _MIN_CHARS:
             return _collect([body]), "jsonld"
@@ -72,6 +81,8 @@ def payload_paragraphs(tree: LexborHTMLParser, html: str) -> tuple[list[str], st
             return paras, "next_f"
     for marker, kind in (('id="__NEXT_DATA__"', "next_data"), ("__NUXT__", "nuxt")):
         if marker in html:
+            if kind == "next_data" and isinstance(tree, bytes):
+                tree = LexborHTMLParser(tree)
             node = tree.css_first("script#__NEXT_DATA__") if kind == "next_data" else None
             blob = node.text() if node is not None else html[html.index(marker) :]
             paras = _collect(_strings(blob))

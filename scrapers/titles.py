@@ -53,12 +53,13 @@ def _site_pieces(doc_title: str, og: str | None, site: str | None) -> set[str]:
 
 
 def title_candidates(
-    tree: LexborHTMLParser, site: str | None, metas: dict[str, str]
+    tree: LexborHTMLParser, site: str | None, metas: dict[str, str], *, ld_items: list[dict] | None = None
 ) -> tuple[list[str], list[str]]:
     """(visible headings in document order, metadata titles) with the site names left out."""
     og = meta_content(metas, "og:title", "twitter:title")
-    doc_title = clean_text(tree.css_first("title").text()) if tree.css_first("title") else ""
-    ld = [str(item.get("headline") or "") for item in json_ld_articles(tree)]
+    title_node = tree.css_first("title")
+    doc_title = clean_text(title_node.text()) if title_node is not None else ""
+    ld = [str(item.get("headline") or "") for item in json_ld_articles(tree, items=ld_items)]
     sites = _site_pieces(doc_title, og, site)
     headings = []
     for node in tree.css(_HEADINGS)[:8]:
@@ -81,10 +82,15 @@ HINT_SCORE = 0.8  # the title score when the feed's hint settled it (Article.tit
 
 
 def choose_title(
-    tree: LexborHTMLParser, site: str | None, metas: dict[str, str], hint: str | None = None
+    tree: LexborHTMLParser,
+    site: str | None,
+    metas: dict[str, str],
+    hint: str | None = None,
+    *,
+    ld: list[dict] | None = None,
 ) -> tuple[str | None, float]:
     """The headline and how sure we are (1.0 when page sources agree, lower when guessed)."""
-    headings, meta_titles = title_candidates(tree, site, metas)
+    headings, meta_titles = title_candidates(tree, site, metas, ld_items=ld)
     h1s = [h for h in headings if len(h) >= 6]
     # A heading confirmed by a metadata title (or by the feed's hint) is the headline.
     for h in h1s:

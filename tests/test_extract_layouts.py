@@ -1,0 +1,86 @@
+"""Generic extraction on layout patterns that name or hide their content oddly (pass 3)."""
+
+from __future__ import annotations
+
+from scrapers.boilerplate import is_junk_value
+from scrapers.cleanup import is_boilerplate_paragraph
+from scrapers.extract import extract_article
+
+PROSE = [
+    f"Section {k} explains, in plain words, how the measured quantity changed over the years, "
+    f"why the committee revised its estimate{', again' * k}, and what readers should expect next."
+    for k in range(1, 7)
+]
+
+
+def _page(body: str) -> str:
+    return f"<html lang=en><head><title>Story</title></head><body>{body}</body></html>"
+
+
+def test_page_builder_widgets_holding_the_story_are_kept():
+    # Elementor prints every block of the story as a "widget". (A promo widget among them is
+    # kept too: the price of not losing sections; see boilerplate._PREFIXES.)
+    sections = "".join(
+        f'<div class="elementor-element elementor-widget elementor-widget-text-editor">'
+        f'<div class="elementor-widget-container"><p>{p}</p></div></div>'
+        for p in PROSE
+    )
+    promo = '<div class="elementor-widget elementor-widget-promo"><p>Get a loan today</p></div>'
+    nav = '<nav><a href="/">Home</a><a href="/a">About</a></nav>'
+    html = _page(f'{nav}<div class="elementor-widget-wrap">{sections}{promo}</div>')
+    body = extract_article(html).body
+    for p in PROSE:
+        assert p in body
+
+
+def test_react_streamed_segments_are_content_but_hidden_boxes_are_not():
+    segments = "".join(f'<div hidden id="S:{k}"><p>{p}</p></div>' for k, p in enumerate(PROSE))
+    html = _page(
+        f'<main><div id="P:0"></div></main>{segments}'
+        "<div hidden><p>Subscribe to our newsletter for more news like this, every single morning.</p></div>"
+    )
+    body = extract_article(html).body
+    for p in PROSE:
+        assert p in body
+    assert "newsletter" not in body
+
+
+def test_story_printed_as_one_junk_named_box_per_section_is_not_emptied():
+    # Each section is under half of the container, and each is named like a skip link.
+    sections = "".join(f'<div class="skip-item" id="topic{k}"><p>{p}</p></div>' for k, p in enumerate(PROSE))
+    html = _page(f'<div class="blog-single-content">{sections}</div><footer>Contact us</footer>')
+    article = extract_article(html)
+    assert article.extractor == "generic"
+    for p in PROSE:
+        assert p in article.body
+
+
+def test_junk_names_are_anchored_tokens():
+    assert is_junk_value("comment-list") and is_junk_value("relatedPosts", layout=False)
+    assert not is_junk_value("address") and not is_junk_value("headline")
+    assert is_junk_value("ad") and not is_junk_value("ad", layout=False)
+    assert not is_junk_value("elementor-widget-container")
+    assert not is_junk_value("textwidget")
+
+
+def test_ascii_paragraph_rules_match_the_full_rules():
+    for line in ("Copyright (c) 2024 Foo Media", "All rights reserved.", "john@example.com", "Advertisement"):
+        assert is_boilerplate_paragraph(line), line
+    for line in ("He said the rights of tenants were at stake.", "Read the report at example.com today."):
+        assert not is_boilerplate_paragraph(line), line
+
+
+def test_inline_hidden_copy_of_the_story_is_not_output():
+    # A schema.org microdata block hidden with an inline style repeats the story (here its first
+    # half: a hidden box holding over half of the page's text would be kept, as any box is).
+    visible = "".join(f"<p>{p}</p>" for p in PROSE)
+    hidden = (
+        f'<div style="display:none;" itemscope><div itemprop="articleBody">{" ".join(PROSE[:3])}</div></div>'
+    )
+    body = extract_article(_page(f"<article>{visible}</article>{hidden}")).body
+    assert body.count(PROSE[0]) == 1
+
+
+def test_a_page_where_no_block_scores_falls_back_to_the_body():
+    html = _page("<div><span>Short line one.</span> <span>Another short line.</span></div>")
+    assert extract_article(html).body == "Short line one. Another short line."
