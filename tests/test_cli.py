@@ -20,7 +20,7 @@ from monitor.config import load_settings
 from monitor.pipeline import CrawlReport, crawl_source
 from monitor.tables import print_summary
 from scrapers.fetch import Fetcher
-from storage.db import open_db
+from storage.db import StorageError, open_db
 
 from .conftest import ROOT, SECRET, demo_config
 
@@ -210,10 +210,23 @@ def test_ctrl_c_during_a_crawl_says_interrupted_with_a_partial_summary(site, tmp
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not site.hits.get("/fault/slow?delay=20"):
+    # Interrupt once a quick source has finished (its success is stored) and the slow one waits.
+    db_path = tmp_path / "monitor.db"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            done = (
+                open_db(db_path, read_only=True)
+                .execute(
+                    "SELECT COUNT(*) FROM sources WHERE name = 'gbsinmungo' AND last_success IS NOT NULL"
+                )
+                .fetchone()[0]
+            )
+        except StorageError:
+            done = 0
+        if done and site.hits.get("/fault/slow?delay=20"):
+            break
         time.sleep(0.1)
-    time.sleep(1.0)  # the three quick sources finish; the slow one is still waiting
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
