@@ -30,7 +30,10 @@ from scrapers.errors import ExtractionError
 from scrapers.extract import extract_article
 from scrapers.models import Article, Hints
 from storage.dedup import signature
+from storage.models import BidClaim
 
+from .board.claims import article_claims
+from .board.programs import Program
 from .topics import Topic, TopicMatch, match_topics
 
 log = logging.getLogger(__name__)
@@ -47,6 +50,7 @@ class PageJob:
     hints: Hints | None
     topics: tuple[Topic, ...]
     keep_unmatched: bool = False  # an unmatched article is stored too, so it needs a signature
+    programs: tuple[Program, ...] = ()  # the bid board's programs, for the article's claims
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class PageResult:
     article: Article
     matches: tuple[TopicMatch, ...]
     signature: tuple[int, ...] | None  # None where nothing will be stored with it
+    claims: tuple[BidClaim, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,14 +69,16 @@ class PageFailure:
 
 
 def process_page(job: PageJob) -> PageResult:
-    """Pure: the article on a page, the topics it matches, and its MinHash when it is kept."""
+    """Pure: the article on a page, the topics it matches, its bid-board claims, and its MinHash
+    when it is kept."""
     article = extract_article(
         job.content, url=job.url, content_type=job.content_type, profile=job.profile, hints=job.hints
     )
     matches = tuple(match_topics(job.topics, article.title, article.body))
     keep = (matches or job.keep_unmatched) and article.body.strip()
     sig = signature(f"{article.title or ''}\n{article.body}") if keep else None
-    return PageResult(article, matches, sig)
+    claims = article_claims(job.programs, article) if article.body.strip() else ()
+    return PageResult(article, matches, sig, claims)
 
 
 def run_job(job: PageJob) -> PageResult | PageFailure:

@@ -28,7 +28,6 @@ from storage.sources import ensure_source, get_source, save_source
 
 from . import health
 from .alerts import alert_planner
-from .board.claims import article_claims
 from .board.fold import board_folder
 from .conditional import SourceFetcher
 from .config import Settings, SourceConfig
@@ -204,8 +203,9 @@ class SourceCrawl:
             hints=link.hints,
             topics=self.settings.topics,
             keep_unmatched=self.settings.storage.keep_unmatched,
+            programs=self.settings.programs,
         )
-        try:  # extraction, matching and the dedup signature: CPU work, in a worker process
+        try:  # extraction, matching, board claims and the dedup signature: CPU work, in a worker
             page = await self.pages.process(job)
         except ExtractionError as exc:
             self.record_error(key, exc, "extraction")
@@ -233,7 +233,7 @@ class SourceCrawl:
             etag=fetched.headers.get("etag"),
             last_modified=fetched.headers.get("last-modified"),
             aliases=identity.aliases,
-            claims=article_claims(self.settings.programs, article),
+            claims=page.claims,
             signature=page.signature,
         )
         storage = self.settings.storage
