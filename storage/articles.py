@@ -34,7 +34,8 @@ from .unmatched import forget_kept, keep_article
 AlertPlanner = Callable[[SaveResult, ArticleInput, AlertFacts], list[OutboxRow]]
 
 
-def _url_owner(db: sqlite_utils.Database, urls: list[str]) -> int | None:
+def url_owner(db: sqlite_utils.Database, urls: list[str]) -> int | None:
+    """The article any of these URLs names: its canonical URL, else one that led to it."""
     marks = ",".join("?" * len(urls))
     row = db.execute(f"SELECT id FROM articles WHERE canonical_url IN ({marks}) LIMIT 1", urls).fetchone()
     if row:
@@ -122,7 +123,7 @@ def save_article(
         )
 
     with write_transaction(db):
-        article_id = _url_owner(db, urls)
+        article_id = url_owner(db, urls)
         if article_id is not None:
             result = _update_existing(db, article_id, item, bhash, stamp)
         elif not item.matches and not keep_unmatched:

@@ -16,6 +16,7 @@ from datetime import datetime
 
 import sqlite_utils
 
+from .articles import url_owner
 from .models import to_db_time
 
 
@@ -168,15 +169,10 @@ def story_detail(db: sqlite_utils.Database, story_id: int) -> dict | None:
 
 def find_article(db: sqlite_utils.Database, ref: str) -> tuple[int, int] | None:
     """(article id, story id) for an id or any URL that led to the article."""
-    if ref.isdigit():
-        row = db.execute("SELECT id, story_id FROM articles WHERE id = ?", (int(ref),)).fetchone()
-    else:
-        row = db.execute(
-            """SELECT a.id, a.story_id FROM articles a WHERE a.canonical_url = ?
-               UNION SELECT a.id, a.story_id FROM article_urls u JOIN articles a ON a.id = u.article_id
-               WHERE u.url = ? LIMIT 1""",
-            (ref, ref),
-        ).fetchone()
+    article_id = int(ref) if ref.isdigit() else url_owner(db, [ref])
+    if article_id is None:
+        return None
+    row = db.execute("SELECT id, story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
     return (row[0], row[1]) if row else None
 
 
