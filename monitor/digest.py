@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .clock import in_zone
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 KOREAN_WEEKDAYS = "월화수목금토일"
 _SCHEDULE = re.compile(
@@ -212,13 +214,11 @@ def local_time(iso: str | None, tz: str) -> str | None:
     """`2026-11-21 (토) 09:00 KST` for an ISO time, in the reader's zone."""
     if not iso:
         return None
-    try:
-        dt = datetime.fromisoformat(iso)
-    except ValueError:
+    local = in_zone(iso, tz)
+    if local is None:
         return iso
-    if dt.tzinfo is None:
-        return dt.strftime("%Y-%m-%d %H:%M")
-    local = dt.astimezone(ZoneInfo(tz))
+    if local.tzinfo is None:
+        return local.strftime("%Y-%m-%d %H:%M")
     return f"{local:%Y-%m-%d} ({KOREAN_WEEKDAYS[local.weekday()]}) {local:%H:%M} {local.tzname()}"
 
 

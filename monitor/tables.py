@@ -11,12 +11,12 @@ import sys
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TextIO
-from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .clock import in_zone
 from .pipeline import CrawlReport
 from .web.text import diff_rows
 
@@ -33,17 +33,10 @@ def local_time(value: str | datetime | None, zone: str) -> str:
     """A stored time (ISO text or datetime) in the configured zone, to the minute."""
     if not value:
         return ""
-    try:
-        dt = (
-            value
-            if isinstance(value, datetime)
-            else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        )
-    except ValueError:
+    dt = in_zone(value, zone)
+    if dt is None:
         return str(value)
-    if dt.tzinfo is None:
-        return dt.strftime("%Y-%m-%d %H:%M")
-    return dt.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
+    return dt.strftime("%Y-%m-%d %H:%M %Z").rstrip()
 
 
 def print_table(
