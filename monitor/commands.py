@@ -26,11 +26,12 @@ SENDING = {"crawl", "run", "rematch"}
 
 
 def _settings(args) -> Settings:
-    sends = args.command in SENDING or (args.command == "alerts" and args.action == "test")
-    settings = load_settings(args.config, resolve_secrets=sends)
-    if getattr(args, "db", None):
-        settings = settings.with_db(args.db)
-    return settings
+    """The command's settings, read once (a command asks for them in several places)."""
+    if getattr(args, "settings", None) is None:
+        sends = args.command in SENDING or (args.command == "alerts" and args.action == "test")
+        settings = load_settings(args.config, resolve_secrets=sends)
+        args.settings = settings.with_db(args.db) if getattr(args, "db", None) else settings
+    return args.settings
 
 
 def _db(args, *, write: bool = False):
