@@ -403,7 +403,7 @@ def _add_source(args, path: Path) -> int:
 
         async def probe():
             async with Fetcher(settings.fetch.client_settings()) as fetcher:
-                return await find_sources(fetcher, url, kind=None if kind in (None, "site") else kind)
+                return await find_sources(fetcher, url)
 
         findings = asyncio.run(probe())
         for c in findings.candidates:

@@ -75,8 +75,8 @@ async def _probe(fetcher: Fetcher, kind: str, url: str, how: str, *, sample: boo
     return Candidate(kind, url, how, links=len(links), sample=tuple(titles))
 
 
-async def find_sources(fetcher: Fetcher, homepage: str, *, kind: str | None = None) -> Findings:
-    """Probe an outlet's homepage for sources (only of `kind` when given)."""
+async def find_sources(fetcher: Fetcher, homepage: str) -> Findings:
+    """Probe an outlet's homepage for sources."""
     parts = urlsplit(homepage)
     origin = f"{parts.scheme}://{parts.netloc}"
     findings = Findings(homepage)
@@ -97,7 +97,7 @@ async def find_sources(fetcher: Fetcher, homepage: str, *, kind: str | None = No
     plan.append(("listing", page.url, "the homepage as a listing"))
     seen: set[str] = set()
     for candidate_kind, url, how in plan:
-        if url in seen or (kind and candidate_kind != kind):
+        if url in seen:
             continue
         seen.add(url)
         found = await _probe(fetcher, candidate_kind, url, how, sample=findings.best is None)
