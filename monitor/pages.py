@@ -5,11 +5,10 @@ before). They get the raw bytes and give back frozen values; every database writ
 the one writer on the event loop, so the transactions, their order and the kill -9 guarantees
 are those of the in-process path.
 
-A page costs at most itself: a worker that dies on a page (a crash in a C parser, an OOM kill)
-breaks the whole `ProcessPoolExecutor`, so every page then in flight is retried alone in a
-one-process quarantine pool, where a second death can only be that page's; a page whose work
-runs past `deadline` seconds is an error at once, and its worker is killed (a process cannot be
-interrupted any other way). The broken pool is replaced by a new one for the pages after.
+A page costs at most itself: a worker has one page at a time, so a worker that dies (a crash in
+a C parser, an OOM kill) died of that page, and a page whose work runs past `deadline` seconds
+is an error at once, its worker killed (a process cannot be interrupted any other way); either
+way the page is recorded as an error and a new worker takes the pages after.
 
 Workers start from a fork server that has imported this module (and so the parsers) once:
 forking the crawler itself would copy its threads and its open SQLite connection.
@@ -21,15 +20,17 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import pickle
+import signal
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 
 from scrapers.errors import ExtractionError
 from scrapers.extract import extract_article
 from scrapers.models import Article, Hints
-from storage.dedup import signature
+from storage.dedup import body_hash, signature
 from storage.models import BidClaim
 
 from .board.claims import article_claims
@@ -59,6 +60,7 @@ class PageResult:
     matches: tuple[TopicMatch, ...]
     signature: tuple[int, ...] | None  # None where nothing will be stored with it
     claims: tuple[BidClaim, ...] = ()
+    body_hash: str | None = None  # of a page with a body (the fetch log keeps it for every page)
 
 
 @dataclass(frozen=True)
@@ -70,15 +72,16 @@ class PageFailure:
 
 def process_page(job: PageJob) -> PageResult:
     """Pure: the article on a page, the topics it matches, its bid-board claims, and its MinHash
-    when it is kept."""
+    and body hash when it is kept (the writer's only CPU work left is SQLite's)."""
     article = extract_article(
         job.content, url=job.url, content_type=job.content_type, profile=job.profile, hints=job.hints
     )
     matches = tuple(match_topics(job.topics, article.title, article.body))
-    keep = (matches or job.keep_unmatched) and article.body.strip()
+    has_body = bool(article.body.strip())
+    keep = (matches or job.keep_unmatched) and has_body
     sig = signature(f"{article.title or ''}\n{article.body}") if keep else None
-    claims = article_claims(job.programs, article) if article.body.strip() else ()
-    return PageResult(article, matches, sig, claims)
+    claims = article_claims(job.programs, article) if has_body else ()
+    return PageResult(article, matches, sig, claims, body_hash(article.body) if has_body else None)
 
 
 def run_job(job: PageJob) -> PageResult | PageFailure:
@@ -103,66 +106,100 @@ def worker_count(setting: int | str) -> int:
 
 
 class PagePool:
-    """Run page jobs in worker processes (or in-process when `workers` is 0)."""
+    """Run page jobs in worker processes (or in-process when `workers` is 0).
+
+    Each worker has its own pipe and one page at a time, fed and read by the event loop itself
+    (no executor threads contending with it for the GIL): a worker that dies or hangs had
+    exactly that page in flight, so the page is the error and the worker is replaced.
+    """
 
     def __init__(self, workers: int, *, deadline: float = DEADLINE, task: Task = run_job):
         self.workers, self.deadline, self._task = workers, deadline, task
-        self.crashes = 0  # pools replaced after a worker died or hung
+        self.crashes = 0  # workers replaced after they died or hung on a page
         self._ctx = multiprocessing.get_context("forkserver") if workers else None
         if self._ctx is not None:
             self._ctx.set_forkserver_preload([__name__, task.__module__])
-        self._pool: ProcessPoolExecutor | None = self._new(workers) if workers else None
-        self._quarantine: ProcessPoolExecutor | None = None
-        self._alone = asyncio.Lock()
+        self._all: set[_Worker] = set()  # idle or busy
+        self._idle: list[_Worker] = [self._start() for _ in range(workers)]
+        self._waiting: deque[asyncio.Future[_Worker]] = deque()
 
-    def _new(self, n: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=n, mp_context=self._ctx)
+    def _start(self) -> _Worker:
+        assert self._ctx is not None
+        ours, theirs = self._ctx.Pipe(duplex=True)
+        proc = self._ctx.Process(target=_serve, args=(theirs, self._task), daemon=True, name="page-worker")
+        proc.start()
+        theirs.close()
+        worker = _Worker(proc, ours)
+        self._all.add(worker)
+        return worker
 
     async def process(self, job: PageJob) -> PageResult:
         """The page's result; ExtractionError when there is no article, or its worker died or hung."""
-        if self._pool is None:
+        if not self.workers:
             return _unwrap(self._task(job))
-        pool = self._pool
+        data = pickle.dumps(job, pickle.HIGHEST_PROTOCOL)
+        worker = await self._acquire()
         try:
-            return _unwrap(await self._run(pool, job))
+            worker = self._send(worker, data)
+            reply = await asyncio.wait_for(_readable(worker.conn), self.deadline)
+            outcome = pickle.loads(reply)
         except TimeoutError:
-            self._replace(pool)
+            worker = self._replace(worker)
             raise ExtractionError(f"page work ran past its {self.deadline:g}s deadline") from None
-        except BrokenProcessPool:
-            self._replace(pool)
-        # A worker died with this page in flight: this page, or another one, killed it.
-        async with self._alone:
-            if self._quarantine is None:
-                self._quarantine = self._new(1)
-            alone = self._quarantine
-            try:
-                return _unwrap(await self._run(alone, job))
-            except (TimeoutError, BrokenProcessPool) as exc:
-                _kill(alone)
-                self._quarantine = None
-                why = (
-                    "ran past its deadline" if isinstance(exc, TimeoutError) else "killed its worker process"
-                )
-                raise ExtractionError(f"page work {why}") from None
+        except (EOFError, OSError):
+            worker = self._replace(worker)
+            raise ExtractionError("page work killed its worker process") from None
+        except BaseException:  # cancelled mid-page: its reply would reach the next page
+            worker = self._replace(worker, crashed=False)
+            raise
+        finally:
+            self._release(worker)
+        if isinstance(outcome, BaseException):
+            raise outcome  # a bug in the page work: the pipeline records it against this page
+        return _unwrap(outcome)
 
-    async def _run(self, pool: Executor, job: PageJob) -> PageResult | PageFailure:
-        future = pool.submit(self._task, job)
-        return await asyncio.wait_for(asyncio.wrap_future(future), self.deadline)
+    def _send(self, worker: _Worker, data: bytes) -> _Worker:
+        """Hand the job over; a worker that died while idle (an OOM kill) is replaced first: that
+        was not this page's doing."""
+        try:
+            worker.conn.send_bytes(data)
+        except OSError:
+            worker = self._replace(worker)
+            worker.conn.send_bytes(data)
+        return worker
 
-    def _replace(self, broken: ProcessPoolExecutor) -> None:
-        """Kill a broken or hung pool and start another (once, however many pages saw it break)."""
-        if self._pool is not broken:
-            return
-        self.crashes += 1
-        log.warning("page worker died or hung: restarting the pool of %d", self.workers)
-        _kill(broken)
-        self._pool = self._new(self.workers)
+    async def _acquire(self) -> _Worker:
+        if self._idle:
+            return self._idle.pop()
+        waiter: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
+        self._waiting.append(waiter)
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():  # handed a worker, then cancelled
+                self._release(waiter.result())
+            raise
+
+    def _release(self, worker: _Worker) -> None:
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():  # a waiter cancelled meanwhile is skipped
+                waiter.set_result(worker)
+                return
+        self._idle.append(worker)
+
+    def _replace(self, worker: _Worker, *, crashed: bool = True) -> _Worker:
+        if crashed:
+            self.crashes += 1
+            log.warning("page worker died or hung: starting another")
+        worker.stop(kill=True)
+        self._all.discard(worker)
+        return self._start()
 
     def close(self) -> None:
-        for pool in (self._pool, self._quarantine):
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
-        self._pool = self._quarantine = None
+        for worker in self._all:
+            worker.stop(kill=False)
+        self._all, self._idle = set(), []
 
     def __enter__(self) -> PagePool:
         return self
@@ -171,19 +208,61 @@ class PagePool:
         self.close()
 
 
+@dataclass(eq=False)
+class _Worker:
+    proc: multiprocessing.process.BaseProcess
+    conn: Connection
+
+    def stop(self, *, kill: bool) -> None:
+        if kill:
+            self.proc.kill()
+        self.conn.close()  # an idle worker reads the end of its pipe and exits
+        self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+
+
+def _readable(conn: Connection) -> asyncio.Future[bytes]:
+    """The worker's reply, read when its pipe is readable (EOFError when the worker died)."""
+    loop = asyncio.get_running_loop()
+    fut: asyncio.Future[bytes] = loop.create_future()
+    fd = conn.fileno()
+
+    def ready() -> None:
+        loop.remove_reader(fd)
+        if fut.done():
+            return
+        try:
+            fut.set_result(conn.recv_bytes())
+        except (EOFError, OSError) as exc:
+            fut.set_exception(exc)
+
+    loop.add_reader(fd, ready)
+    fut.add_done_callback(lambda _: loop.remove_reader(fd))
+    return fut
+
+
+def _serve(conn: Connection, task: Task) -> None:
+    """A worker's life: a job in, its outcome out, until the pool closes the pipe."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawler's to handle
+    while True:
+        try:
+            job = pickle.loads(conn.recv_bytes())
+        except EOFError:
+            return
+        try:
+            outcome: object = task(job)
+        except Exception as exc:
+            outcome = exc
+        try:
+            data = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # an exception that cannot travel: its text does
+            data = pickle.dumps(RuntimeError(f"{type(outcome).__name__}: {exc}"))
+        conn.send_bytes(data)
+
+
 def _unwrap(outcome: PageResult | PageFailure) -> PageResult:
     if isinstance(outcome, PageFailure):
         raise ExtractionError(outcome.message)
     return outcome
-
-
-def _kill(pool: ProcessPoolExecutor) -> None:
-    # A hung worker never returns, and shutdown() would wait for it; Python 3.14 has
-    # kill_workers(), before that the processes are only reachable as `_processes`.
-    kill = getattr(pool, "kill_workers", None)
-    if kill is not None:
-        kill()
-    else:
-        for proc in list((getattr(pool, "_processes", None) or {}).values()):
-            proc.kill()
-    pool.shutdown(wait=False, cancel_futures=True)

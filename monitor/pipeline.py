@@ -235,6 +235,7 @@ class SourceCrawl:
             aliases=identity.aliases,
             claims=page.claims,
             signature=page.signature,
+            body_hash=page.body_hash,
         )
         storage = self.settings.storage
         result = save_article(

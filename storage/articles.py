@@ -84,8 +84,10 @@ def _capped(item: ArticleInput) -> ArticleInput:
     )
     if article is item.article and matches == item.matches:
         return item
-    signature = item.signature if article is item.article else None  # computed on the uncut text
-    return dataclasses.replace(item, article=article, matches=matches, signature=signature)
+    if article is item.article:
+        return dataclasses.replace(item, matches=matches)
+    # the signature and hash were computed on the uncut text
+    return dataclasses.replace(item, article=article, matches=matches, signature=None, body_hash=None)
 
 
 def save_article(
@@ -105,7 +107,7 @@ def save_article(
     their cap (`models.FIELD_CAPS`) are cut before anything is stored or planned.
     """
     item = _capped(item)
-    bhash = body_hash(item.article.body)
+    bhash = item.body_hash or body_hash(item.article.body)
     urls = item.urls
     stamp = to_db_time(now)
 

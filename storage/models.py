@@ -131,6 +131,7 @@ class ArticleInput:
     # The MinHash of title + body (`dedup.signature`), when the pipeline computed it off the
     # event loop; None: storage computes it. Dropped when a field cap changes the text.
     signature: tuple[int, ...] | None = None
+    body_hash: str | None = None  # `dedup.body_hash` of the body, likewise (None: storage computes it)
 
     @property
     def urls(self) -> list[str]:

@@ -83,6 +83,8 @@ def extract_claims(
     parsed = [
         _Sentence(t, tuple(sorted((s, e, p.name) for p in programs for s, e in p.spans(t)))) for t in texts
     ]
+    if not any(s.programs for s in parsed):
+        return ()  # no program named, so no claim: skip the gazetteer scan of every sentence
     mains = main_bidders([find_mentions(t, "\n".join(texts)) for t in texts])
     context = "\n".join(texts)
     ranks = {p.name: p.ranks for p in programs}
