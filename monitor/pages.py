@@ -40,6 +40,10 @@ from .topics import Topic, TopicMatch, match_topics
 log = logging.getLogger(__name__)
 
 DEADLINE = 30.0  # seconds of work for one page before its worker is killed
+# Pages fetched and waiting for a worker, per worker, before new fetches wait: without it a
+# daemon with hundreds of sources holds thousands of fetched pages in memory when the CPU is
+# the bottleneck.
+BACKLOG_PER_WORKER = 8
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,7 @@ class PagePool:
         self._all: set[_Worker] = set()  # idle or busy
         self._idle: list[_Worker] = [self._start() for _ in range(workers)]
         self._waiting: deque[asyncio.Future[_Worker]] = deque()
+        self._room: deque[asyncio.Future[None]] = deque()  # fetches waiting for the backlog to shrink
 
     def _start(self) -> _Worker:
         assert self._ctx is not None
@@ -133,14 +138,21 @@ class PagePool:
         self._all.add(worker)
         return worker
 
+    async def room(self) -> None:
+        """Wait (before fetching a page) while the pages fetched and not yet handed to a worker
+        are `BACKLOG_PER_WORKER` per worker."""
+        while self.workers and len(self._waiting) >= BACKLOG_PER_WORKER * self.workers:
+            fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._room.append(fut)
+            await fut
+
     async def process(self, job: PageJob) -> PageResult:
         """The page's result; ExtractionError when there is no article, or its worker died or hung."""
         if not self.workers:
             return _unwrap(self._task(job))
-        data = pickle.dumps(job, pickle.HIGHEST_PROTOCOL)
         worker = await self._acquire()
         try:
-            worker = self._send(worker, data)
+            worker = self._send(worker, pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
             reply = await asyncio.wait_for(_readable(worker.conn), self.deadline)
             outcome = pickle.loads(reply)
         except TimeoutError:
@@ -181,6 +193,11 @@ class PagePool:
             raise
 
     def _release(self, worker: _Worker) -> None:
+        while self._room:  # the backlog shrinks by one: one waiting fetch may start
+            fut = self._room.popleft()
+            if not fut.done():
+                fut.set_result(None)
+                break
         while self._waiting:
             waiter = self._waiting.popleft()
             if not waiter.done():  # a waiter cancelled meanwhile is skipped

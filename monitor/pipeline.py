@@ -180,6 +180,7 @@ class SourceCrawl:
             return
         else:
             self.report.rechecked += 1
+        await self.pages.room()
         try:
             fetched = await self.fetcher.fetch(
                 link.url,
