@@ -155,7 +155,7 @@ _NO_INTENT = re.compile(
     r"^\S{0,3}\s?(?:(?:계획|생각|의사|의향|방침|예정|뜻|여력)(?:이|은|도|가|는)?\s?)?(?:전혀\s|아직\s)?없"
 )
 # "의향서 제출을 다음 달로 미뤘다": postponed, so still a plan
-_POSTPONED = re.compile(r"^\S{0,3}\s?(?:\S+\s){0,2}?(?:미뤘|미루|미룬|연기|늦추|늦췄)")
+_POSTPONED = re.compile(r"^\S{0,3}\s?(?:\S+\s){0,3}?(?:미뤘|미루|미룬|연기|늦추|늦췄)")
 # "서면 평가에서 탈락했다": the evaluation names where the bid was lost, the loss is the news
 _LOST_THERE = re.compile(r"^\S{0,3}\s?(?:\S+\s)?(?:탈락|고배|밀려|밀린|떨어|낙방)")
 _NEGATED = re.compile(
