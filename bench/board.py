@@ -27,6 +27,8 @@ HELDOUT = FIXTURES.with_name("claims_heldout.jsonl")
 HELDOUT2 = FIXTURES.with_name("claims_heldout2.jsonl")
 # written after pass 2's rule changes were done, measured once, not tuned on
 HELDOUT3 = FIXTURES.with_name("claims_heldout3.jsonl")
+# written before pass 3's rule changes, measured untouched first and again only at its end
+HELDOUT4 = FIXTURES.with_name("claims_heldout4.jsonl")
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 PROGRAM_CODES = {"N": "국가 AI 컴퓨팅센터", "A": "아시아·태평양 AI 센터"}
 
@@ -131,6 +133,7 @@ def main() -> None:
         "held-out": load(HELDOUT),
         "held-out 2": load(HELDOUT2),
         "held-out 3": load(HELDOUT3),
+        "held-out 4": load(HELDOUT4),
     }
     if args.json:
         out = {}

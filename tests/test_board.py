@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from bench.board import HELDOUT, HELDOUT2, HELDOUT3, load, score
-from monitor.board.claims import extract_claims
+from bench.board import FIXTURES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, load, score
+from monitor.board.anchors import anchored
+from monitor.board.claims import _clauses, extract_claims, sentences
 from monitor.board.fold import fold_board
 from monitor.board.gazetteer import GOVERNMENTS
 from monitor.board.mentions import find_mentions
 from monitor.board.programs import DEFAULT_PROGRAMS
+from monitor.board.stages import _COMPILED, _OBJECT_SELECTION, _WON_PROGRAM
 from monitor.config import parse_settings
 from monitor.digest import HeldAlert, assemble_digest
 from monitor.formats import FORMATS
@@ -87,10 +89,64 @@ def test_mentions_are_resolved_by_context(text, names):
             "인천 중구와 동구는 아태 AI 센터 유치를 공동 건의했다.",
             {("인천 중구", A, "추진"), ("인천 동구", A, "추진")},
         ),
+        # pass 3: the won bid as a bare verb needs the program as its object
+        ("강릉시가 아태 AI 센터를 유치하게 됐다.", {("강릉시", A, "선정")}),
+        ("포항시는 국가 AI 컴퓨팅센터 유치를 추진하며 올해 기업 30곳을 유치했다.", {("포항시", N, "추진")}),
+        ("국가 AI 컴퓨팅센터를 유치하면 지역 경제에 도움이 될 것이라고 창원시는 밝혔다.", set()),
+        # evaluators as the subject, the bidder visited; a shortlist naming its cities
+        (
+            "국가 AI 컴퓨팅센터 심사위원단은 25일 구미시를 찾아 부지를 점검했다.",
+            {("구미시", N, "심사")},
+        ),
+        (
+            "아태 AI 센터 최종 후보에 부산시와 포항시가 이름을 올렸다.",
+            {("부산광역시", A, "심사"), ("포항시", A, "심사")},
+        ),
+        # deliberation, denied intent, postponement: no bid, or only a plan
+        ("울산시는 국가 AI 컴퓨팅센터 공모 참여를 신중히 검토하고 있다.", set()),
+        ("대전시는 국가 AI 컴퓨팅센터 유치 의사가 전혀 없다고 밝혔다.", set()),
+        ("청주시는 국가 AI 컴퓨팅센터 신청서를 제출할 계획은 없다고 말했다.", set()),
+        ("김해시는 국가 AI 컴퓨팅센터 신청서 접수를 한 달 뒤로 미뤘다.", {("김해시", N, "추진")}),
+        # a document with words before its verb; a past stem + 고 ends the clause
+        (
+            "광주시는 국가 AI 컴퓨팅센터 사업계획서를 과기정통부에 이날 직접 냈다.",
+            {("광주광역시", N, "신청")},
+        ),
+        (
+            "국가 AI 컴퓨팅센터는 해남에 돌아갔고 광주는 쓴잔을 마셨다.",
+            {("해남군", N, "선정"), ("광주광역시", N, "탈락")},
+        ),
+        # an adnominal loss ("쓴잔을 든 X와 달리") is said of the name it modifies
+        (
+            "국가 AI 컴퓨팅센터 유치에서 쓴잔을 든 광주와 달리 해남군은 착공 준비에 한창이다.",
+            {("광주광역시", N, "탈락")},
+        ),
     ],
 )
 def test_stage_traps(text, expected):
     assert triples(text) == expected
+
+
+def test_anchors_are_required_strings():
+    assert anchored(r"(?:최종\s?)?후보(?:지|군)?(?:로|에)\s?압축").anchors == ("후보",)
+    assert anchored(r"(?:고배|쓴잔)(?:를|을)?").anchors == ("고배", "쓴잔")
+    assert anchored(r"(?:를|\s)?(?:\S+\s){0,2}(?:따냈|품었)").anchors == ("따냈", "품었")
+    assert anchored(r"(?:\S+\s)?[23]배").anchors == ("배",)
+    assert anchored(r"(?:x|\s)").anchors == ()  # a branch without a literal: always run
+
+
+def test_anchored_cues_find_what_the_plain_patterns_find():
+    clauses = [
+        c
+        for path in (None, HELDOUT, HELDOUT2, HELDOUT3)
+        for item in (load() if path is None else load(path))
+        for sent in sentences(item.get("title"), item["text"])
+        for _, c in _clauses(sent)
+    ]
+    patterns = [p for ps in _COMPILED.values() for p in ps] + [_OBJECT_SELECTION, _WON_PROGRAM]
+    for p in patterns:
+        for clause in clauses:
+            assert [m.span() for m in p.finditer(clause)] == [m.span() for m in p.pattern.finditer(clause)]
 
 
 def test_a_recap_is_dated_by_its_own_words_and_the_publish_year():
@@ -103,11 +159,17 @@ def test_a_recap_is_dated_by_its_own_words_and_the_publish_year():
     assert [(c.stage, c.stated) for c in claims] == [("추진", "2024-12")]
 
 
-# Floors a little below what bench.board measures (pass 2: dev 1.0/1.0, held-out 1 1.0/1.0,
-# held-out 2 0.950/0.950, held-out 3 P 0.789 R 0.652, the one never tuned on).
+# Floors a little below what bench.board measures (pass 3: dev, held-out 1, 2 and 3 1.0/1.0, all
+# tuned on; held-out 4, the one never tuned on, P 0.940 R 0.671; all five together P 0.988 R 0.915).
 @pytest.mark.parametrize(
     ("path", "p_floor", "r_floor"),
-    [(None, 0.97, 0.97), (HELDOUT, 0.95, 0.95), (HELDOUT2, 0.92, 0.92), (HELDOUT3, 0.75, 0.62)],
+    [
+        (None, 0.97, 0.97),
+        (HELDOUT, 0.95, 0.95),
+        (HELDOUT2, 0.95, 0.95),
+        (HELDOUT3, 0.95, 0.95),
+        (HELDOUT4, 0.91, 0.64),
+    ],
 )
 def test_claim_extraction_holds_its_bench_floor(path, p_floor, r_floor):
     items = load() if path is None else load(path)
@@ -118,6 +180,11 @@ def test_claim_extraction_holds_its_bench_floor(path, p_floor, r_floor):
     if path is None:
         assert stages == {"추진", "신청", "심사", "선정", "탈락", "후속"}
         assert s.dates_right == s.dates_stated
+
+
+def test_the_sets_together_hold_their_floor():
+    s = score([i for p in (FIXTURES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4) for i in load(p)])
+    assert s.precision >= 0.97 and s.recall >= 0.89, (s.precision, s.recall)
 
 
 def test_the_seeds_give_their_bids():

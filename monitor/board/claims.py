@@ -26,8 +26,11 @@ from .stages import Cue, find_cues
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n+")
 # a connective ending a clause: "...제출했고, 구미시는", "...하며 ..." (the clause ends after it)
+# (any past stem + 고: "포항에 돌아갔고 부산은 ...", "냈고", "밝혔고")
+_PAST = "".join(chr(0xAC00 + i * 28 + 20) for i in range(19 * 21))  # syllables ending in ㅆ
 _CLAUSE = re.compile(
-    r"(?:[고며]|지만|으나|는데|반면|한편)(,\s*)|(?:했고|하고|됐고|되고|였고|이고|으며|하며|되며|이며|지만|으나|반면|면서|하자|내자|되자)(\s+)"
+    r"(?:[고며]|지만|으나|는데|반면|한편)(,\s*)"
+    rf"|(?:[{_PAST}]고|하고|되고|이고|으며|하며|되며|이며|지만|으나|반면|면서|하자|내자|되자)(\s+)"
 )
 _ANAPHOR = re.compile(r"(?:^|(?<=[\s,]))(시|군|도)(?:는|가|도|와|의|에서|로서)\s")
 KST = ZoneInfo("Asia/Seoul")
@@ -118,6 +121,8 @@ def extract_claims(
                 program = _program_for(cue, offset, sent, fallback)
                 if program is None or cue.stage not in ranks[program]:
                     continue
+                if cue.program_object and all(p[1] != offset + cue.start for p in sent.programs):
+                    continue
                 stated = _stated_date(cue, offset, dates, sent.text, published)
                 for b in _attached(cue, clause, bidders, all_here):
                     key = (b.gov.name, program, cue.stage)
@@ -140,8 +145,10 @@ def _bidders_of_clause(bidders: list[Mention]) -> list[Mention]:
     return [b for i, b in enumerate(bidders) if b.role == "subject" or (b.role == "and" and i < last)]
 
 
-# the end of an adnominal predicate ("선정된", "실패한", "제출한", "오른"): an embedded clause
-_ADNOMINAL = re.compile(r"[가-힣]{0,3}?[된한은던낸른친힌간운]\s+(?:[가-힣]+\s+)?$")
+# the end of an adnominal predicate ("선정된", "실패한", "제출한", "오른", "마신"): an embedded
+# clause; the adnominal ending is a syllable closed by ㄴ
+_N_FINAL = "".join(chr(0xAC00 + i * 28 + 4) for i in range(19 * 21))
+_ADNOMINAL = re.compile(rf"[가-힣]{{0,3}}?[{_N_FINAL}]\s+(?:[가-힣]+\s+)?$")
 
 
 def _attached(cue: Cue, clause: str, bidders: list[Mention], mentions: list[Mention]) -> list[Mention]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .anchors import anchored
+
 STAGES = ("추진", "신청", "심사", "선정", "탈락", "후속")
 DEFAULT_ORDER = ("추진", "신청", "심사", "선정/탈락", "후속")
 
@@ -45,25 +47,33 @@ CUES: dict[str, tuple[str, ...]] = {
         # hope and goals name the bid without stating more than that it is pursued
         r"(?:선정|유치|성사|확정)(?:되길|되기를|되기\s?위|될\s?수\s?있도록|되도록|을\s?목표|를\s?목표|에\s?대비|될\s?것으로\s?기대)",
         r"유치(?:가|이)?\s?(?:성사|실현)(?:되길|되기를|될\s?수|되도록)",
+        r"유치(?:하길|하기를|해\s?달라|해\s?주길|해\s?주기를|해\s?줄\s?것)",
     ),
     "신청": (
-        r"(?:참여\s?)?의향서(?:를|도)?\s?(?:\S+\s){0,3}?(?:제출|접수|냈|낸|내고|내자|내기|내며|전달)",
-        r"신청서(?:를|도)?\s?(?:\S+\s){0,3}?(?:제출|접수|냈|낸|내고|내자|내기|내며)",
+        r"(?:참여\s?)?(?:의향서|신청서|제안서|계획서)(?:를|도)?\s?(?:\S+\s){0,3}?"
+        r"(?:제출|접수|냈|낸|내고|내자|내(?=기)|내며|전달)",
         r"(?:제출|접수)한\s(?:\S+\s){0,4}?(?:신청서|의향서|제안서|계획서)",
-        r"(?:사업\s?)?(?:계획서|제안서)(?:를|도)?\s?(?:\S+\s?)?(?:제출|접수|냈|낸|내고)",
-        r"공모에?\s?" + _ADV + r"(?:신청|응모|참여|참가|지원)",
+        # "공모에 신청서를": the document's own pattern reads its verb ("내기로 했다" is a plan)
+        r"공모에?\s?" + _ADV + r"(?:신청(?!서)|응모|참여|참가|지원(?!서))",
         r"(?:신청|응모)(?:을|를)?\s?" + _ADV + r"(?:했|한|하고|하며|마쳤|마친|완료|접수)",
         r"(?:신청|응모|접수|제출)\s?(?:절차|서류)?(?:를|을)?\s?(?:마무리|마쳤|마친|완료|끝냈|끝낸)",
         r"(?:후보지|입지)(?:로|를)?\s?(?:신청|제안)",
         r"(?:공식|정식)\s?(?:신청|응모)",
     ),
     "심사": (
-        r"(?:서면|발표|현장|대면|최종|1차|2차|본)\s?(?:심사|평가|실사)(?:를|에|가)?\s?(?:받|진행|돌입|앞두|치렀|치른|통과|거쳤|거쳐|참여|참석|나서|나섰|임했)",
+        r"(?:서면|발표|현장|대면|최종|1차|2차|본|서류|종합)\s?(?:심사|평가|실사)(?:를|에|가)?\s?"
+        r"(?:(?!앞두|앞둔|앞서|위해|위한|대비|결과|준비)\S+\s){0,3}?"
+        r"(?:받|진행|돌입|앞두|치렀|치른|통과|거쳤|거쳐|참여|참석|나서|나섰|임했|임해)",
         # the bidder spoke or was scored "in" the evaluation: it is being evaluated
         r"(?:서면|발표|현장|대면|최종|1차|2차)\s?(?:심사|평가|실사)(?:에서|장에서|에\s?참석해)",
         r"(?:현장\s?)?실사(?:단)?(?:를|가|이)?\s?(?:받|진행|방문|벌였|실시|나섰)",
+        r"(?:실사단|심사단|평가단|(?:평가|심사|선정)위원(?:단|회|들)?)(?:은|는|이|가|도)?\s?(?:\S+\s){0,3}?"
+        r"(?:방문|찾아|찾았|찾은|둘러)",
+        r"(?:실사단|심사단|평가단|(?:평가|심사)위원(?:단|들)?)(?:을|를)\s?(?:맞|맞이)",
         r"(?:심사|평가)(?:를|에)?\s?(?:받았|받고|받은|받는|통과|돌입|진행|거쳐)",
         r"(?:최종\s?)?후보(?:지|군|도시)?(?:로|에)\s?(?:압축|올랐|오른|오르며|올라|포함|이름을\s?올|남았|선정|뽑히|뽑혔|뽑힌|추려)",
+        r"(?:최종\s?)?후보(?:지|군|도시)?(?:로|에)\s(?:\S+\s){1,4}?"
+        r"(?:압축됐|압축돼|올랐|오른|오르며|올라|포함됐|포함돼|포함된|이름을\s?올|남았|뽑혔|뽑힌)",
         r"(?:발표\s?평가|프레젠테이션|PT)(?:를|에)?\s?(?:진행|했|마쳤|가졌|나섰|나서)",
         r"(?:숏리스트|쇼트리스트|[23]배수)",
         r"후보\S*\s(?:\S+\s){0,5}?(?:압축|이름을\s?올)",
@@ -84,7 +94,7 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     "탈락": (
         r"탈락",
-        r"(?:고배|쓴잔|쓴맛)(?:를|을|로|으로)?",
+        r"(?:고배|쓴잔|쓴맛)(?:를|을|로|으로)?(?:\s?(?:마셨|마신|마시|들었|든|맛봤|맛본|봤|본))?",
         r"낙방",
         r"(?:선정|유치)(?:되|하)?지\s?못",
         r"(?:선정|포함|채택)되지\s?(?:않았|않은|않아|않고)",
@@ -112,7 +122,15 @@ CUES: dict[str, tuple[str, ...]] = {
 _FOR_THE_BID = re.compile(r"유치(?:를|에)?\s?(?:위한|위해|협력|지원|관련|공조)?\s?(?:\S+\s)?$")
 # An active selection ("정부는 ... 해남을 확정했다", "전남도 컨소시엄을 선정했다"): the chosen
 # bidder is the object; the subject is the one choosing. claims.py attaches it to objects only.
-_OBJECT_SELECTION = re.compile(r"(?:을|를|\S)\s?" + _ADV + r"(?:선정|확정|낙점)(?:했|한|하고|하며)")
+_OBJECT_SELECTION = anchored(r"(?:을|를|\S)\s?" + _ADV + r"(?:선정|확정|낙점)(?:했|한|하고|하며)")
+# The program itself won, stated with the bare verb in the realis ("아태 AI 센터를 유치하면서",
+# "...를 유치한 포항시"): a selection, but only with the program as its object, since 기업/투자를
+# 유치했다 is everyday news. claims.py checks that the program ends right before the particle.
+_WON_PROGRAM = anchored(
+    r"(?:을|를)\s?"
+    + _ADV
+    + r"유치(?:했|한(?=\s)|하면서|해\s?(?:냈|낸|내면서)|함에\s?따라|하게\s?(?:됐|되면서|된))"
+)
 
 # After a cue: the predicate is hope, a plan, a condition or a goal, not a fact. A condition is
 # "-면" but not "-면서" (while: a fact, "품으면서"); "-기로 했다" is a decision still to be carried out.
@@ -125,9 +143,19 @@ _MODAL = re.compile(
     r"결과|발표를|여부를|기준|절차|요건|일정|방식|공고|대상|심사|준비|을\s?미|를\s?미|을\s?연기|를\s?연기)"
 )
 # "검토 중", "참여하는 방안을 저울질", "참여 여부를": not even a decision to bid
+# "참여를 적극 검토", "신청을 놓고 막판까지 고심": deliberating over it, with an adverb inside
 _CONSIDER = re.compile(
-    r"^\S{0,4}\s?(?:여부|(?:(?:방안|가능성|문제|쪽)(?:을|를|도|에)?\s?(?:\S+\s){0,2})?(?:검토|고려|저울질|타진|고민|논의))"
+    r"^\S{0,4}\s?(?:여부|(?:(?:방안|가능성|문제|쪽)(?:을|를|도|에)?\s?(?:\S+\s){0,2})?"
+    r"(?:(?:놓고|두고)\s(?:\S+\s){0,2}?)?"
+    r"(?:(?:적극|적극적으로|신중히|신중하게|긍정적으로|내부적으로|심각하게|깊이|막판까지)\s)?"
+    r"(?:검토|고려|저울질|타진|고민|고심|논의|장고|숙고))"
 )
+# "참여할 계획이 없다", "유치 의사는 없다": an intention denied states no bid at all
+_NO_INTENT = re.compile(
+    r"^\S{0,3}\s?(?:(?:계획|생각|의사|의향|방침|예정|뜻|여력)(?:이|은|도|가|는)?\s?)?(?:전혀\s|아직\s)?없"
+)
+# "의향서 제출을 다음 달로 미뤘다": postponed, so still a plan
+_POSTPONED = re.compile(r"^\S{0,3}\s?(?:\S+\s){0,3}?(?:미뤘|미루|미룬|연기|늦추|늦췄)")
 # "서면 평가에서 탈락했다": the evaluation names where the bid was lost, the loss is the news
 _LOST_THERE = re.compile(r"^\S{0,3}\s?(?:\S+\s)?(?:탈락|고배|밀려|밀린|떨어|낙방)")
 _NEGATED = re.compile(
@@ -150,14 +178,15 @@ class Cue:
     stage: str | None
     raw: str  # the stage its words name before hope and negation are read
     object_only: bool = False  # an active selection: it is said of its object, not its subject
+    program_object: bool = False  # states something only with the program as its object
 
 
-_COMPILED = {stage: tuple(re.compile(p) for p in pats) for stage, pats in CUES.items()}
+_COMPILED = {stage: tuple(anchored(p) for p in pats) for stage, pats in CUES.items()}
 
 
 def _read(stage: str, clause: str, start: int, end: int) -> str | None:
     after = clause[end : end + 16]
-    if _CONSIDER.match(after):
+    if _CONSIDER.match(after) or _NO_INTENT.match(after):
         return None
     if stage == "탈락":
         # "탈락하지 않도록", "탈락할 경우": a fear, not a loss; "포기하기로 했다": a loss
@@ -166,7 +195,7 @@ def _read(stage: str, clause: str, start: int, end: int) -> str | None:
         return None if _MODAL.match(after) or _NEGATED.match(after) else "탈락"
     if _NEGATED.match(after):
         return "탈락" if stage == "선정" else None
-    if _MODAL.match(after):
+    if _MODAL.match(after) or _POSTPONED.match(after):
         # hoped-for or planned: the bidder is pursuing it, nothing more
         return "추진" if stage in ("선정", "신청", "추진") else ("신청" if stage == "심사" else None)
     if stage == "선정" and _SHORTLIST_BEFORE.search(clause[max(0, start - 12) : start]):
@@ -188,6 +217,9 @@ def find_cues(clause: str) -> list[Cue]:
     for m in _OBJECT_SELECTION.finditer(clause):
         stage = _read("선정", clause, m.start(), m.end())
         found.append(Cue(m.start(), m.end(), stage, "선정", object_only=stage == "선정"))
+    for m in _WON_PROGRAM.finditer(clause):
+        stage = _read("선정", clause, m.start(), m.end())
+        found.append(Cue(m.start(), m.end(), stage, "선정", program_object=True))
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[Cue] = []
     for cue in found:
