@@ -161,7 +161,7 @@ def extract_article(
         title = chosen.find_title(tree)
         title_score = 1.0
         if not title:
-            title, title_score = choose_title(tree, site, metas, hint_title, ld=ld)
+            title, title_score, _ = choose_title(tree, site, metas, hint_title, ld=ld)
         byline = chosen.find_byline(tree) or _generic_byline(tree, korean, metas)
         published = chosen.find_published(tree, text, metas)
         subtitle = chosen.find_subtitle(tree)
@@ -174,7 +174,7 @@ def extract_article(
             density, assembled = result.density, result.assembled
             extractor = f"generic(fallback:{chosen.name})"
     else:
-        title, title_score = choose_title(tree, site, metas, hint_title, ld=ld)
+        title, title_score, _ = choose_title(tree, site, metas, hint_title, ld=ld)
         byline = _generic_byline(tree, korean, metas)
         # Korean pages: the printed 입력 time is the first publication; meta tags often carry edits.
         if korean:
