@@ -3,6 +3,8 @@ site, which heading is the story's, and the date the page prints beside its head
 
 from __future__ import annotations
 
+from datetime import date
+
 from scrapers.extract import extract_article
 
 STORY = "".join(
@@ -73,3 +75,45 @@ def test_heading_case_and_labels_yield_to_the_metadata_spelling():
         f"<h1>Best Ferry Passes for Commuters | Top 9 Picks</h1>{STORY}",
     )
     assert extract_article(piped).title == "Best Ferry Passes for Commuters"
+
+
+def test_the_dateline_beside_the_headline_dates_a_page_without_metadata():
+    html = _page(
+        "<title>Ferry Audit</title>",
+        '<header><h1>Ferry Contract Audit</h1><div class="w-embed"><b>By Ann Lee</b> - Mar 27, 2024'
+        f"</div></header>{STORY}<footer>Newsletter of April 2, 2025</footer>",
+    )
+    assert extract_article(html).published.date() == date(2024, 3, 27)
+    dotted = _page("", f"<h1>Ferry Contract Audit</h1><p><span>23.07.2025</span></p>{STORY}")
+    assert extract_article(dotted).published.date() == date(2025, 7, 23)
+    # Month or day first cannot be told apart: no date rather than a wrong one.
+    ambiguous = _page("", f"<h1>Ferry Contract Audit</h1><p><span>09.10.2024</span></p>{STORY}")
+    assert extract_article(ambiguous).published is None
+
+
+def test_the_printed_dateline_wins_over_a_stale_metadata_time():
+    html = _page(
+        '<meta property="article:published_time" content="2012-09-12T16:45:28+00:00">',
+        f'<h1>Ferry Contract Audit</h1><p class="meta"><time>September 8, 2021</time></p>{STORY}',
+    )
+    assert extract_article(html).published.date() == date(2021, 9, 8)
+
+
+def test_metadata_time_stands_when_the_dateline_prints_its_day_or_only_an_update():
+    both = _page(
+        '<meta property="article:published_time" content="2025-04-24T16:12:49+00:00">',
+        f"<header><h1>Ferry Contract Audit</h1><p>May 21, 2025</p><p>April 24, 2025 by Ann</p>"
+        f"</header>{STORY}",
+    )
+    assert extract_article(both).published.isoformat() == "2025-04-24T16:12:49+00:00"
+    updated = _page(
+        '<meta property="article:published_time" content="2024-10-15T18:50:03+00:00">',
+        f"<h1>Ferry Contract Audit</h1><p>By Ann Lee Updated on June 18, 2025</p>{STORY}",
+    )
+    assert extract_article(updated).published.date() == date(2024, 10, 15)
+    # A day apart is the page's own zone: the metadata keeps its time.
+    zoned = _page(
+        '<meta property="article:published_time" content="2025-12-02T23:00:55+00:00">',
+        f"<h1>Ferry Contract Audit</h1><p>December 3, 2025</p>{STORY}",
+    )
+    assert extract_article(zoned).published.date() == date(2025, 12, 2)
