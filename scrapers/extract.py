@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .charset import decode_bytes
 from .cleanup import agency_credit, clean_paragraphs, signoff_byline
-from .dates import fallback_published
+from .dates import dateline_published, fallback_published, settle_published
 from .errors import ExtractionError
 from .generic import extract_generic
 from .html import clean_text, node_text, parse_html, utf8
@@ -161,7 +161,7 @@ def extract_article(
         title = chosen.find_title(tree)
         title_score = 1.0
         if not title:
-            title, title_score = choose_title(tree, site, metas, hint_title, ld=ld)
+            title, title_score, _ = choose_title(tree, site, metas, hint_title, ld=ld)
         byline = chosen.find_byline(tree) or _generic_byline(tree, korean, metas)
         published = chosen.find_published(tree, text, metas)
         subtitle = chosen.find_subtitle(tree)
@@ -174,7 +174,7 @@ def extract_article(
             density, assembled = result.density, result.assembled
             extractor = f"generic(fallback:{chosen.name})"
     else:
-        title, title_score = choose_title(tree, site, metas, hint_title, ld=ld)
+        title, title_score, headline = choose_title(tree, site, metas, hint_title, ld=ld)
         byline = _generic_byline(tree, korean, metas)
         # Korean pages: the printed 입력 time is the first publication; meta tags often carry edits.
         if korean:
@@ -182,6 +182,8 @@ def extract_article(
         else:
             published = meta_published(tree, metas, ld=ld) or labeled_published(text, korean=False)
         published = published or fallback_published(tree, metas, ld=ld)
+        if not korean:
+            published = settle_published(published, dateline_published(headline))
         subtitle = None
         result = extract_generic(data, keep_captions=korean, tree=tree)
         paras, raw = result.paragraphs, result.raw

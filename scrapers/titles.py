@@ -41,41 +41,97 @@ def _is_logo(node: LexborNode) -> bool:
     return node.css_first("img") is not None and len(clean_text(node.text())) < 40
 
 
-def _site_pieces(doc_title: str, og: str | None, site: str | None) -> set[str]:
-    """Names of the site: og:site_name and the outer pieces of <title> that are not the headline."""
+def _site_pieces(doc_title: str, site: str | None, headlines: set[str]) -> set[str]:
+    """Names of the site: og:site_name and the outer piece of <title> that is not the headline.
+
+    "Headline | Outlet" and "Outlet | Headline" are both common. The outer piece spelling
+    og:site_name is the site's; else the one across from a piece that is the page's og:title or
+    one of its headings (`headlines`, normalised); else the last one.
+    """
     pieces = {_norm(site)} if site else set()
-    parts = [p for p in _TITLE_SPLIT.split(clean_text(doc_title)) if p.strip()]
+    parts = [_norm(p) for p in _TITLE_SPLIT.split(clean_text(doc_title)) if p.strip()]
     if len(parts) > 1:
-        pieces.add(_norm(parts[-1]))
-        if og and _norm(parts[0]) not in _norm(og):
-            pieces.add(_norm(parts[0]))
+        first, last = parts[0], parts[-1]
+        named = [p for p in (first, last) if site and _same_name(p, _norm(site))]
+        if named:
+            pieces.update(named)
+        else:
+            pieces.add(first if last in headlines and first not in headlines else last)
     return {p for p in pieces if p}
+
+
+def _same_name(piece: str, site: str) -> bool:
+    """A <title> piece that spells the site name, give or take a domain or a tagline."""
+    if piece in site or piece.replace(" ", "") == site.replace(" ", ""):
+        return True
+    # "Outlet - News and analysis", "outlet.com": the name plus a little, never a headline using it
+    return site in piece and len(piece) <= 2 * len(site) + 12
 
 
 def title_candidates(
     tree: LexborHTMLParser, site: str | None, metas: dict[str, str], *, ld_items: list[dict] | None = None
-) -> tuple[list[str], list[str]]:
-    """(visible headings in document order, metadata titles) with the site names left out."""
+) -> tuple[list[tuple[str, LexborNode]], list[str]]:
+    """(visible headings in document order, each with its element; metadata titles),
+    the site names left out. A heading in a logo box is kept only when a metadata title spells it:
+    some templates print the page's headline in the "site-title" banner."""
     og = meta_content(metas, "og:title", "twitter:title")
     title_node = tree.css_first("title")
     doc_title = clean_text(title_node.text()) if title_node is not None else ""
     ld = [str(item.get("headline") or "") for item in json_ld_articles(tree, items=ld_items)]
-    sites = _site_pieces(doc_title, og, site)
-    headings = []
-    for node in tree.css(_HEADINGS)[:8]:
-        text = clean_text(node.text())
-        if 2 <= len(text) <= 300 and _norm(text) not in sites and not _is_logo(node):
-            headings.append(text)
+    found = [
+        (_unescaped(text), node)
+        for node in tree.css(_HEADINGS)[:8]
+        if 2 <= len(text := clean_text(node.text())) <= 300
+    ]
+    logos = [_is_logo(node) for _, node in found]
+    if site and _norm(site) in (_norm(og), _norm(doc_title)):
+        site = None  # an og:site_name that is the page's own title names no site
+    plain = {_norm(t) for (t, _), logo in zip(found, logos, strict=True) if not logo}
+    sites = _site_pieces(doc_title, site, plain | ({_norm(og)} if og else set()))
     # Some CMSs escape twice ("&amp;#038;"): the parser decoded once, html.unescape does the rest.
     metas_found = [_SECTION_SUFFIX.sub("", clean_text(html.unescape(x))) for x in (*ld, og or "") if x]
     if doc_title:
         metas_found.append(strip_site_suffix(_SECTION_SUFFIX.sub("", doc_title), site))
-    return headings, [m for m in metas_found if m and _norm(m) not in sites]
+    meta_titles = [m for m in metas_found if m and _norm(m) not in sites]
+    spelled = {_norm(m) for m in meta_titles}
+    headings = [
+        (text, node)
+        for (text, node), logo in zip(found, logos, strict=True)
+        if _norm(text) not in sites and (not logo or _norm(text) in spelled)
+    ]
+    return headings, meta_titles
+
+
+def _unescaped(text: str) -> str:
+    """A heading escaped twice ("SQL &#x26; AI") reads as its metadata does."""
+    return clean_text(html.unescape(text)) if "&" in text else text
 
 
 def _agrees(heading: str, meta: str) -> bool:
     h, m = _norm(heading), _norm(meta)
     return len(h) >= 6 and len(m) >= 6 and (h in m or m in h or (len(h) >= 10 and h[:10] == m[:10]))
+
+
+# "Blog: Headline", "Dec 18 2025 Headline": a label or a date printed in front of the headline.
+_LABEL_PREFIX = re.compile(r"^(?:[^:]{1,20}:|(?:\w{3,9}\.? \d{1,2},? \d{4}|\d{4}-\d\d-\d\d))\s*$")
+
+
+def _settle(heading: str, meta: str) -> str:
+    """The headline from a heading and a metadata title that agree on it."""
+    h, m = _norm(heading), _norm(meta)
+    if h == m:
+        # Same words: the case is styling (an all-caps or all-lowercase heading) or a template's
+        # sentence case; the metadata is what the editor typed.
+        return meta
+    if h.endswith(m) and _LABEL_PREFIX.match(h[: len(h) - len(m)]):
+        return meta
+    return heading
+
+
+def _one_piece(title: str) -> str:
+    """'Headline | Tagline': a pipe separates <title> pieces, it is not headline punctuation."""
+    first = title.split(" | ", 1)[0]
+    return first if len(first) >= 10 else title
 
 
 HINT_SCORE = 0.8  # the title score when the feed's hint settled it (Article.title_source = "hint")
@@ -88,21 +144,23 @@ def choose_title(
     hint: str | None = None,
     *,
     ld: list[dict] | None = None,
-) -> tuple[str | None, float]:
-    """The headline and how sure we are (1.0 when page sources agree, lower when guessed)."""
+) -> tuple[str | None, float, LexborNode | None]:
+    """The headline, how sure we are (1.0 when page sources agree, lower when guessed) and the
+    heading element it was read from (None when it came from the metadata or the hint)."""
     headings, meta_titles = title_candidates(tree, site, metas, ld_items=ld)
-    h1s = [h for h in headings if len(h) >= 6]
+    h1s = [(h, node) for h, node in headings if len(h) >= 6]
     # A heading confirmed by a metadata title (or by the feed's hint) is the headline.
-    for h in h1s:
+    for h, node in h1s:
         for m in (*meta_titles, *([hint] if hint else [])):
             if _agrees(h, m):
-                # An all-caps heading is styling: the metadata spells the same words properly.
-                return (m if h.isupper() and _norm(m) == _norm(h) else h), 1.0
+                return _one_piece(_settle(h, m)), 1.0, node
     if hint and (not h1s or meta_titles):
         # The page has no headline, or its candidates disagree: the feed's title settles it.
-        return clean_text(hint), HINT_SCORE
-    if h1s and (len(h1s[0]) >= 10 or not meta_titles):
-        return h1s[0], 0.7  # the visible headline, unconfirmed
+        return clean_text(hint), HINT_SCORE, None
+    # The visible headline, unconfirmed. Only an <h1> beats the metadata: a title-classed <h2>
+    # that no metadata names is more often a teaser's than the story's.
+    if h1s and (not meta_titles or (h1s[0][1].tag == "h1" and len(h1s[0][0]) >= 10)):
+        return _one_piece(h1s[0][0]), 0.7, h1s[0][1]
     if meta_titles:
-        return strip_site_suffix(meta_titles[0], site), 0.6
-    return (headings[0], 0.3) if headings else (None, 0.0)
+        return _one_piece(strip_site_suffix(meta_titles[0], site)), 0.6, None
+    return (headings[0][0], 0.3, headings[0][1]) if headings else (None, 0.0, None)
