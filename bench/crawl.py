@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 from .crawl_site import Server, Site, build_site
+from .procs import TreeSampler
 
 RAW_AGENT = "bench-raw-httpx"
 
@@ -76,52 +77,6 @@ def write_config(site: Site, folder: Path, workers: str | None) -> Path:
     path = folder / "monitor.toml"
     path.write_text("\n".join(lines) + "\n", "utf-8")
     return path
-
-
-class TreeSampler:
-    """Peak memory and CPU time of a process and all its descendants, sampled in a thread.
-
-    Pool workers are children of the fork server, not of the crawler, so the kernel's
-    accounting of waited-for children (wait4) misses their CPU: it is taken per process here,
-    the last value seen before each one exits (sampled every 20 ms). Memory is the sum of PSS
-    (shared pages divided among the processes sharing them: forked workers share the parsers'
-    code and data with the fork server) and, for comparison, the sum of RSS.
-    """
-
-    def __init__(self, pid: int):
-        import psutil
-
-        self.proc = psutil.Process(pid)
-        self.peak_pss = self.peak_rss = 0
-        self.cpu: dict[int, float] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        import psutil
-
-        while not self._stop.is_set():
-            pss = rss = 0
-            try:
-                procs = [self.proc, *self.proc.children(recursive=True)]
-            except psutil.Error:
-                procs = []
-            for p in procs:
-                try:
-                    mem = p.memory_full_info()
-                    t = p.cpu_times()
-                except psutil.Error:
-                    continue
-                pss += mem.pss
-                rss += mem.rss
-                self.cpu[p.pid] = t.user + t.system
-            self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
-            self._stop.wait(0.02)
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def run_monitor(site: Site, server: Server, workers: str | None) -> dict:

@@ -29,6 +29,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from .procs import TreeSampler
+
 ROOT = Path(__file__).resolve().parents[1]
 WORDS = (
     "포항 구미 대구 경북 울산 광주 시 도 정부 지역 기업 대학 연구 산업 단지 전력 공급 인프라 협력 회의 관계자 주민 "
@@ -185,10 +187,12 @@ def main() -> None:
         stderr=(tmp / "daemon.log").open("w"),
     )
     t0 = time.time()
+    sampler = TreeSampler(proc.pid, every=0.25)
     time.sleep(a.seconds)
     proc.send_signal(signal.SIGTERM)
     _, status, usage = os.wait4(proc.pid, 0)
     stopped = time.time()
+    sampler.stop()
     server.terminate()
     import sqlite3
 
@@ -212,7 +216,13 @@ def main() -> None:
     )
     print(f"  pages fetched and extracted: {seen} ({seen / wall:.0f}/s); matched articles stored: {stored}")
     print(
-        f"  daemon CPU: {usage.ru_utime + usage.ru_stime:.0f}s ({(usage.ru_utime + usage.ru_stime) / wall:.0%} of one core), peak RSS {usage.ru_maxrss / 1024:.0f} MiB"
+        f"  daemon CPU: {usage.ru_utime + usage.ru_stime:.0f}s ({(usage.ru_utime + usage.ru_stime) / wall:.0%} of one core)"
+    )
+    mib = 2**20
+    print(
+        f"  daemon peak RSS {sampler.root_rss / mib:.0f} MiB, of it not file-backed {sampler.root_anon / mib:.0f} MiB "
+        f"(the rest: the mmapped database and libraries); with its page workers: "
+        f"PSS {sampler.peak_pss / mib:.0f} MiB, RSS sum {sampler.peak_rss / mib:.0f} MiB"
     )
     print(
         f"  database: {db_mb:.1f} MB; alerts received: {len(receiver.received)}; exit status {os.waitstatus_to_exitcode(status)}"
