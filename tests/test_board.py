@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.board import FIXTURES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, load, score
+from bench.board import FIXTURES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, load, score
 from monitor.board.anchors import anchored
 from monitor.board.claims import _clauses, extract_claims, sentences
 from monitor.board.fold import fold_board
@@ -177,7 +177,7 @@ def test_anchors_are_required_strings():
 def test_anchored_cues_find_what_the_plain_patterns_find():
     clauses = [
         c
-        for path in (None, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5)
+        for path in (None, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6)
         for item in (load() if path is None else load(path))
         for sent in sentences(item.get("title"), item["text"])
         for _, c in _clauses(sent)
@@ -199,8 +199,10 @@ def test_a_recap_is_dated_by_its_own_words_and_the_publish_year():
     assert [(c.stage, c.stated) for c in claims] == [("추진", "2024-12")]
 
 
-# Floors a little below what bench.board measures (pass 3: dev, held-out 1, 2 and 3 1.0/1.0, all
-# tuned on; held-out 4, the one never tuned on, P 0.940 R 0.671; all five together P 0.988 R 0.915).
+# Floors a little below what bench.board measures (pass 4: dev and held-out 1 to 4 1.0/1.0, all
+# tuned on; held-out 5, untouched but its misses seen once before the rules changed, P 0.967
+# R 0.873; held-out 6, written after the rules were final and measured once, P 0.978 R 0.746;
+# all seven together P 0.990 R 0.935).
 @pytest.mark.parametrize(
     ("path", "p_floor", "r_floor"),
     [
@@ -208,7 +210,9 @@ def test_a_recap_is_dated_by_its_own_words_and_the_publish_year():
         (HELDOUT, 0.95, 0.95),
         (HELDOUT2, 0.95, 0.95),
         (HELDOUT3, 0.95, 0.95),
-        (HELDOUT4, 0.91, 0.64),
+        (HELDOUT4, 0.97, 0.97),
+        (HELDOUT5, 0.94, 0.84),
+        (HELDOUT6, 0.95, 0.71),
     ],
 )
 def test_claim_extraction_holds_its_bench_floor(path, p_floor, r_floor):
@@ -223,8 +227,9 @@ def test_claim_extraction_holds_its_bench_floor(path, p_floor, r_floor):
 
 
 def test_the_sets_together_hold_their_floor():
-    s = score([i for p in (FIXTURES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4) for i in load(p)])
-    assert s.precision >= 0.97 and s.recall >= 0.89, (s.precision, s.recall)
+    sets = (FIXTURES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6)
+    s = score([i for p in sets for i in load(p)])
+    assert s.precision >= 0.98 and s.recall >= 0.91, (s.precision, s.recall)
 
 
 def test_the_seeds_give_their_bids():
