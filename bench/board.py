@@ -29,6 +29,10 @@ HELDOUT2 = FIXTURES.with_name("claims_heldout2.jsonl")
 HELDOUT3 = FIXTURES.with_name("claims_heldout3.jsonl")
 # written before pass 3's rule changes, measured untouched first and again only at its end
 HELDOUT4 = FIXTURES.with_name("claims_heldout4.jsonl")
+# written before pass 4's rule changes (held-out 4 was seen by then), measured untouched first
+HELDOUT5 = FIXTURES.with_name("claims_heldout5.jsonl")
+# written after pass 4's rule changes were done (held-out 5's misses had been seen once), measured once
+HELDOUT6 = FIXTURES.with_name("claims_heldout6.jsonl")
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 PROGRAM_CODES = {"N": "국가 AI 컴퓨팅센터", "A": "아시아·태평양 AI 센터"}
 
@@ -134,6 +138,8 @@ def main() -> None:
         "held-out 2": load(HELDOUT2),
         "held-out 3": load(HELDOUT3),
         "held-out 4": load(HELDOUT4),
+        "held-out 5": load(HELDOUT5),
+        "held-out 6": load(HELDOUT6),
     }
     if args.json:
         out = {}

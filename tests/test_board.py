@@ -9,14 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from bench.board import FIXTURES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, load, score
+from bench.board import FIXTURES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, load, score
 from monitor.board.anchors import anchored
 from monitor.board.claims import _clauses, extract_claims, sentences
 from monitor.board.fold import fold_board
 from monitor.board.gazetteer import GOVERNMENTS
 from monitor.board.mentions import find_mentions
 from monitor.board.programs import DEFAULT_PROGRAMS
-from monitor.board.stages import _COMPILED, _OBJECT_SELECTION, _WON_PROGRAM
+from monitor.board.stages import (
+    _COMPILED,
+    _LOST_PROGRAM,
+    _OBJECT_SELECTION,
+    _SIDED_WITH,
+    _TO_NAMED,
+    _WON_PROGRAM,
+)
 from monitor.config import parse_settings
 from monitor.digest import HeldAlert, assemble_digest
 from monitor.formats import FORMATS
@@ -121,6 +128,34 @@ def test_mentions_are_resolved_by_context(text, names):
             "국가 AI 컴퓨팅센터 유치에서 쓴잔을 든 광주와 달리 해남군은 착공 준비에 한창이다.",
             {("광주광역시", N, "탈락")},
         ),
+        # pass 4: failure idioms, rounds passed, the program going to a city, works under way
+        ("경산시는 국가 AI 컴퓨팅센터 예비 후보 명단에 끝내 들지 못했다.", {("경산시", N, "탈락")}),
+        ("문경시의 아태 AI 센터 유치 구상은 결국 수포로 돌아갔다.", {("문경시", A, "탈락")}),
+        ("영주시는 아태 AI 센터 2차 평가에서 미끄러졌다.", {("영주시", A, "탈락")}),
+        ("칠곡군은 국가 AI 컴퓨팅센터 공모 참여를 결국 포기했다.", {("칠곡군", N, "탈락")}),
+        ("아태 AI 센터를 울산에 내준 창원시는 후속 대책 마련에 나섰다.", {("창원시", A, "탈락")}),
+        ("국가 AI 컴퓨팅센터를 놓친 김해시는 데이터센터 특구로 눈을 돌렸다.", {("김해시", N, "탈락")}),
+        ("거제시는 국가 AI 컴퓨팅센터 서면평가 문턱을 넘어서지 못했다.", {("거제시", N, "탈락")}),
+        ("통영시는 국가 AI 컴퓨팅센터 1차 관문을 통과했다.", {("통영시", N, "심사")}),
+        ("아태 AI 센터 유치전이 목포시와 여수시로 좁혀졌다.", {("목포시", A, "심사"), ("여수시", A, "심사")}),
+        (
+            "국가 AI 컴퓨팅센터 서면평가를 통과한 곳은 춘천시, 강릉시 등이다.",
+            {("춘천시", N, "심사"), ("강릉시", N, "심사")},
+        ),
+        ("평가단은 2일 오전 전주시가 마련한 후보 부지를 꼼꼼히 점검했다.", set()),  # no program
+        ("아태 AI 센터가 대전으로 가면서 세종시는 아쉬움을 삼켰다.", {("대전광역시", A, "선정")}),
+        ("포항시장은 국가 AI 컴퓨팅센터 유치를 위해 세종으로 갔다.", {("포항시", N, "추진")}),
+        ("정부는 결국 원주시의 손을 들어 국가 AI 컴퓨팅센터 입지로 확정했다.", {("원주시", N, "선정")}),
+        ("순천시가 아태 AI 센터 유치로 최종 결정되자 시민들이 환호했다.", {("순천시", A, "선정")}),
+        ("목포시는 아태 AI 센터 부지 매입 절차에 들어갔다.", {("목포시", A, "후속")}),
+        ("목포시는 아태 AI 센터 유치를 위한 협력체계 구축에 들어갔다.", {("목포시", A, "추진")}),
+        ("목포 아태 AI 센터 준공식은 내년 3월로 계획돼 있다.", set()),
+        ("충남 서북부권 시군은 국가 AI 컴퓨팅센터 유치에 한목소리를 냈다.", set()),
+        ("대구시는 국가 AI 컴퓨팅센터 신청서 제출을 사흘 앞두고 있다.", {("대구광역시", N, "추진")}),
+        ("김해시는 아태 AI 센터 유치전에서 승리했다.", {("김해시", A, "선정")}),
+        ("밀양시의 국가 AI 컴퓨팅센터 유치는 전력 문제로 좌초됐다.", {("밀양시", N, "탈락")}),
+        ("사천시는 국가 AI 컴퓨팅센터 최종 후보 3곳에 포함됐다.", {("사천시", N, "심사")}),
+        ("사천시는 국가 AI 컴퓨팅센터 서면평가에서 끝내 제외됐다.", {("사천시", N, "탈락")}),
     ],
 )
 def test_stage_traps(text, expected):
@@ -128,22 +163,27 @@ def test_stage_traps(text, expected):
 
 
 def test_anchors_are_required_strings():
-    assert anchored(r"(?:최종\s?)?후보(?:지|군)?(?:로|에)\s?압축").anchors == ("후보",)
-    assert anchored(r"(?:고배|쓴잔)(?:를|을)?").anchors == ("고배", "쓴잔")
-    assert anchored(r"(?:를|\s)?(?:\S+\s){0,2}(?:따냈|품었)").anchors == ("따냈", "품었")
-    assert anchored(r"(?:\S+\s)?[23]배").anchors == ("배",)
+    assert anchored(r"(?:최종\s?)?후보(?:지|군)?(?:로|에)\s?압축").anchors == (("압축",), ("후보",))
+    assert anchored(r"(?:고배|쓴잔)(?:를|을)?").anchors == (("고배", "쓴잔"),)
+    assert anchored(r"(?:를|\s)?(?:\S+\s){0,2}(?:따냈|품었)").anchors == (("따냈", "품었"),)
+    assert anchored(r"(?:\S+\s)?[23]배").anchors == (("배",),)
     assert anchored(r"(?:x|\s)").anchors == ()  # a branch without a literal: always run
+    # every required set gates the pattern, not only the longest: "유치" alone does not run it
+    gate = anchored(r"유치(?:를|을)?\s?(?:철회|포기)")
+    assert gate.anchors == (("유치",), ("철회", "포기"))
+    assert list(gate.finditer("포항시는 유치를 추진했다")) == []
 
 
 def test_anchored_cues_find_what_the_plain_patterns_find():
     clauses = [
         c
-        for path in (None, HELDOUT, HELDOUT2, HELDOUT3)
+        for path in (None, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6)
         for item in (load() if path is None else load(path))
         for sent in sentences(item.get("title"), item["text"])
         for _, c in _clauses(sent)
     ]
-    patterns = [p for ps in _COMPILED.values() for p in ps] + [_OBJECT_SELECTION, _WON_PROGRAM]
+    patterns = [p for ps in _COMPILED.values() for p in ps]
+    patterns += [_OBJECT_SELECTION, _WON_PROGRAM, _LOST_PROGRAM, _TO_NAMED, _SIDED_WITH]
     for p in patterns:
         for clause in clauses:
             assert [m.span() for m in p.finditer(clause)] == [m.span() for m in p.pattern.finditer(clause)]
@@ -159,8 +199,10 @@ def test_a_recap_is_dated_by_its_own_words_and_the_publish_year():
     assert [(c.stage, c.stated) for c in claims] == [("추진", "2024-12")]
 
 
-# Floors a little below what bench.board measures (pass 3: dev, held-out 1, 2 and 3 1.0/1.0, all
-# tuned on; held-out 4, the one never tuned on, P 0.940 R 0.671; all five together P 0.988 R 0.915).
+# Floors a little below what bench.board measures (pass 4: dev and held-out 1 to 4 1.0/1.0, all
+# tuned on; held-out 5, untouched but its misses seen once before the rules changed, P 0.967
+# R 0.873; held-out 6, written after the rules were final and measured once, P 0.978 R 0.746;
+# all seven together P 0.990 R 0.935).
 @pytest.mark.parametrize(
     ("path", "p_floor", "r_floor"),
     [
@@ -168,7 +210,9 @@ def test_a_recap_is_dated_by_its_own_words_and_the_publish_year():
         (HELDOUT, 0.95, 0.95),
         (HELDOUT2, 0.95, 0.95),
         (HELDOUT3, 0.95, 0.95),
-        (HELDOUT4, 0.91, 0.64),
+        (HELDOUT4, 0.97, 0.97),
+        (HELDOUT5, 0.94, 0.84),
+        (HELDOUT6, 0.95, 0.71),
     ],
 )
 def test_claim_extraction_holds_its_bench_floor(path, p_floor, r_floor):
@@ -183,8 +227,9 @@ def test_claim_extraction_holds_its_bench_floor(path, p_floor, r_floor):
 
 
 def test_the_sets_together_hold_their_floor():
-    s = score([i for p in (FIXTURES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4) for i in load(p)])
-    assert s.precision >= 0.97 and s.recall >= 0.89, (s.precision, s.recall)
+    sets = (FIXTURES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6)
+    s = score([i for p in sets for i in load(p)])
+    assert s.precision >= 0.98 and s.recall >= 0.91, (s.precision, s.recall)
 
 
 def test_the_seeds_give_their_bids():

@@ -1,8 +1,10 @@
 """A pattern's anchors: strings one of which every match contains, read from the parsed regex.
 
-Stage cues are ~70 patterns, most opening with optional words, so the regex engine tries each
+Stage cues are ~90 patterns, most opening with optional words, so the regex engine tries each
 at every position of every clause. `str.__contains__` is far cheaper: a pattern runs only on a
-clause holding one of its anchors ("후보", "협약", "고배|쓴잔|쓴맛"), which finds the same matches.
+clause holding one of each of its anchor sets ("유치" and one of "철회|포기|접었", "후보" and
+"압축"), which finds the same matches. Every set is checked, not only the longest: "유치" is in
+almost every clause about a bid, the verb after it rarely.
 """
 
 from __future__ import annotations
@@ -20,23 +22,31 @@ from re import _parser
 @dataclass(frozen=True, slots=True)
 class Anchored:
     pattern: re.Pattern[str]
-    anchors: tuple[str, ...]  # empty: no required string found, the pattern always runs
+    # every match holds one string of each set, the most selective (longest) set first;
+    # empty: no required string found, the pattern always runs
+    anchors: tuple[tuple[str, ...], ...]
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if self.anchors and not any(a in text for a in self.anchors):
-            return iter(())
+        for need in self.anchors:
+            if not any(a in text for a in need):
+                return iter(())
         return self.pattern.finditer(text)
 
 
 def anchored(pattern: str) -> Anchored:
-    need = _need(_parser.parse(pattern))
-    return Anchored(re.compile(pattern), tuple(sorted(need)) if need else ())
+    needs = sorted(_needs(_parser.parse(pattern)), key=lambda c: (-min(map(len, c)), sorted(c)))
+    return Anchored(re.compile(pattern), tuple(tuple(sorted(c)) for c in needs))
 
 
 def _need(items) -> frozenset[str] | None:
-    """Strings one of which every match of this parsed sequence contains: a run of literals, a
-    group, an alternation (one string from each branch) or a repeat done at least once; of
-    those found, the set whose shortest string is longest. None: nothing is required."""
+    """Of the sets `_needs` finds, the one whose shortest string is longest (None: none)."""
+    return max(_needs(items), key=lambda c: min(map(len, c)), default=None)
+
+
+def _needs(items) -> list[frozenset[str]]:
+    """Sets of strings one of which every match of this parsed sequence contains: a run of
+    literals, a group, an alternation (one string from each branch) or a repeat done at least
+    once, each in turn along the sequence."""
     candidates: list[frozenset[str]] = []
     run: list[str] = []
     for op, av in items:
@@ -58,4 +68,4 @@ def _need(items) -> frozenset[str] | None:
             candidates.append(sub)
     if run:
         candidates.append(frozenset({"".join(run)}))
-    return max(candidates, key=lambda c: min(map(len, c)), default=None)
+    return candidates

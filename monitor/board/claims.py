@@ -123,6 +123,8 @@ def extract_claims(
                     continue
                 if cue.program_object and all(p[1] != offset + cue.start for p in sent.programs):
                     continue
+                if cue.program_subject and not _program_is_subject(sent, offset + cue.start):
+                    continue
                 stated = _stated_date(cue, offset, dates, sent.text, published)
                 for b in _attached(cue, clause, bidders, all_here):
                     key = (b.gov.name, program, cue.stage)
@@ -132,6 +134,11 @@ def extract_claims(
             if key not in out or (claim.stated and not out[key].stated):
                 out[key] = claim
     return tuple(out.values())
+
+
+def _program_is_subject(sent: _Sentence, at: int) -> bool:
+    """A program named before `at` as a subject or topic ("아태 AI 센터가", "...센터는")."""
+    return any(e <= at and sent.text[e : e + 1] in ("은", "는", "이", "가") for _, e, _ in sent.programs)
 
 
 def _bidders_of_clause(bidders: list[Mention]) -> list[Mention]:
@@ -156,9 +163,19 @@ def _attached(cue: Cue, clause: str, bidders: list[Mention], mentions: list[Ment
     "유치에 실패한 포항시는") is said of the name it modifies, rival or not; an active selection
     ("... 해남을 확정했다") of its objects; with several subjects in the clause ("구미시는 포항시가
     의향서를 제출하자"), of the subject nearest before the cue, and the names joined to it."""
+    if cue.named_before:
+        before = [m for m in mentions if m.end <= cue.start and not clause[m.end : cue.start].strip()]
+        return [m for m in before[-1:] if not m.rival]
     head = next((m for m in mentions if m.start >= cue.end), None)
     if head is not None and _ADNOMINAL.fullmatch(clause[max(cue.start, cue.end - 1) : head.start]):
-        return [head]
+        # "통과한 지자체는 포항시, 해남군, 구미시 등": the list the modified name opens
+        group = [head]
+        for m in mentions[mentions.index(head) + 1 :]:
+            last = group[-1]
+            if head.rival or last.role != "and" or clause[last.end + len(last.tail) : m.start].strip(" ,·"):
+                break
+            group.append(m)
+        return group
     if cue.object_only:
         return [b for b in bidders if b.role != "subject" and b.end <= cue.start]
     subjects = [b for b in bidders if b.role == "subject" and b.end <= cue.start]

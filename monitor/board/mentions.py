@@ -25,8 +25,10 @@ _TAIL = re.compile(rf"(?:(?:{_SUFFIX})?(?:{_PARTICLES}){{0,3}})(?![가-힣])")
 _NAMES = re.compile("(?<![가-힣])(" + "|".join(sorted(map(re.escape, FORMS), key=len, reverse=True)) + ")")
 _RIVAL = re.compile(
     r"^(?:시|도|군)?(?:와|과|을|를|에|에게|보다|등과|등을)\s?(?:\S+\s){0,2}?"
-    r"(?:경쟁|맞붙|각축|경합|겨루|겨뤄|제치|제친|밀려|밀린|앞서|뒤처|달리|다른)"
+    r"(?:경쟁|맞붙|각축|경합|겨루|겨뤄|제치|제친|밀려|밀린|앞서|뒤처|달리|다른|내준|내줬|내주|내줘|넘겨|빼앗|뺏)"
 )
+# "전남 동부권", "경북 북부권": a province naming a part of itself, not the province bidding
+_REGION = re.compile(r"\s(?:[동서남북중]{1,2}부?\s?(?:권|권역|지역|지방)|권역)")
 _METRO_OF = {short: full for full, short in PREFIX.items()}
 # Fused regional names the press writes as one word: both governments are meant.
 _FUSED = {
@@ -113,6 +115,8 @@ def find_mentions(text: str, context: str = "") -> list[Mention]:
         if prev is not None and prev.gov.level == "metro" and text[prev.end : start].strip() == "":
             locator = prev.gov
         gov = _resolve(form, locator, context)
+        if gov is not None and gov.level == "metro" and _REGION.match(text, end):
+            continue
         if (
             locator is None
             and prev is not None

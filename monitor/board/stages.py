@@ -19,7 +19,10 @@ DEFAULT_ORDER = ("추진", "신청", "심사", "선정/탈락", "후속")
 
 # Adverbs the press puts inside a predicate ("유치에 최종 성공", "유치전에 늦게 합류"): one
 # optional word, so a cue is the morphology of the predicate, not one fixed string.
-_ADV = r"(?:(?:최종|최종적으로|끝내|결국|마침내|공식|공식적으로|정식|정식으로|사실상|당당히|일찌감치|늦게|뒤늦게|다시|먼저|공동|공동으로|함께|이미)\s)?"
+_ADV = (
+    r"(?:(?:최종|최종적으로|끝내|결국|마침내|드디어|극적으로|공식|공식적으로|정식|정식으로|사실상|당당히|"
+    r"일찌감치|늦게|뒤늦게|다시|또다시|먼저|공동|공동으로|함께|나란히|이미|아쉽게|아쉽게도|아깝게)\s)?"
+)
 # Words naming a bid's committee or team ("추진위원회", "유치 전담 TF", "서포터즈")
 _BODY = r"(?:위원회|추진단|유치단|지원단|자문단|협의회|협의체|TF|전담팀|전담\s?조직|태스크포스|서포터즈|기획단|특위|특별위원회)"
 # An active predicate that a cue's stem takes: done (했/한/하고/하며), or the passive (됐/된/돼)
@@ -39,6 +42,11 @@ CUES: dict[str, tuple[str, ...]] = {
         + r"(?:를|을)?\s?(?:\S+\s)?(?:구성|출범|발족|꾸리|꾸린|꾸렸|신설|만들|결성|가동)",
         _BODY + r"(?:를|을)\s?(?:구성|출범|발족|꾸리|꾸린|꾸렸|신설|결성)",
         r"(?:타당성|기본\s?구상|기본\s?계획)\s?(?:조사\s?|검토\s?)?(?:연구\s?)?용역",
+        r"연구\s?용역(?:을|를)?\s?(?:\S+\s)?(?:발주|착수|맡기|맡겼|의뢰)",
+        # the filing is days away ("서류 제출을 하루 앞두고"): still pursuing, not filed
+        r"(?:신청|제출|응모)(?:을|를)?\s?(?:\S+\s){0,2}?앞두",
+        # turning to a program after another ("아태 AI 센터 유치로 눈을 돌렸다")
+        r"유치(?:로|쪽으로)\s?(?:\S+\s)?(?:눈을\s?돌|방향을\s?틀|방향을\s?돌|선회|시선을\s?돌)",
         r"(?:공모|경쟁|유치전|유치\s?경쟁)에\s?" + _ADV + r"(?:뛰어들|뛰어든|가세|합류|도전|나서|나선|나섰)",
         r"(?:비전\s?)?선포식",
         r"(?:적극|본격)\s?추진",
@@ -50,8 +58,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"유치(?:하길|하기를|해\s?달라|해\s?주길|해\s?주기를|해\s?줄\s?것)",
     ),
     "신청": (
-        r"(?:참여\s?)?(?:의향서|신청서|제안서|계획서)(?:를|도)?\s?(?:\S+\s){0,3}?"
-        r"(?:제출|접수|냈|낸|내고|내자|내(?=기)|내며|전달)",
+        r"(?:참여\s?)?(?:의향서|신청서|제안서|계획서|응모서|지원서|서류)(?:를|도)?\s?(?:\S+\s){0,3}?"
+        r"(?:제출|접수|냈|낸|낼|내고|내자|내(?=기)|내며|전달)",
         r"(?:제출|접수)한\s(?:\S+\s){0,4}?(?:신청서|의향서|제안서|계획서)",
         # "공모에 신청서를": the document's own pattern reads its verb ("내기로 했다" is a plan)
         r"공모에?\s?" + _ADV + r"(?:신청(?!서)|응모|참여|참가|지원(?!서))",
@@ -63,12 +71,14 @@ CUES: dict[str, tuple[str, ...]] = {
     "심사": (
         r"(?:서면|발표|현장|대면|최종|1차|2차|본|서류|종합)\s?(?:심사|평가|실사)(?:를|에|가)?\s?"
         r"(?:(?!앞두|앞둔|앞서|위해|위한|대비|결과|준비)\S+\s){0,3}?"
-        r"(?:받|진행|돌입|앞두|치렀|치른|통과|거쳤|거쳐|참여|참석|나서|나섰|임했|임해)",
+        r"(?:받|진행|돌입|앞두|치렀|치른|통과|거쳤|거쳐|참여|참석|나서|나섰|임했|임해|진출|올랐|오른|올라)",
         # the bidder spoke or was scored "in" the evaluation: it is being evaluated
         r"(?:서면|발표|현장|대면|최종|1차|2차)\s?(?:심사|평가|실사)(?:에서|장에서|에\s?참석해)",
         r"(?:현장\s?)?실사(?:단)?(?:를|가|이)?\s?(?:받|진행|방문|벌였|실시|나섰)",
-        r"(?:실사단|심사단|평가단|(?:평가|심사|선정)위원(?:단|회|들)?)(?:은|는|이|가|도)?\s?(?:\S+\s){0,3}?"
-        r"(?:방문|찾아|찾았|찾은|둘러)",
+        # evaluators as the subject, the bidders visited or heard some words later ("선정위원회는
+        # 5일 인천 송도와 포항 영일만 후보지를 차례로 둘러봤다", "심사위원들은 인천시의 발표를 듣고")
+        r"(?:실사단|심사단|평가단|(?:평가|심사|선정)위원(?:단|회|들)?)(?:은|는|이|가|도)?\s?(?:\S+\s){0,8}?"
+        r"(?:방문|찾아|찾았|찾은|둘러|발표를\s?듣|발표를\s?청취|질의|점검)",
         r"(?:실사단|심사단|평가단|(?:평가|심사)위원(?:단|들)?)(?:을|를)\s?(?:맞|맞이)",
         r"(?:심사|평가)(?:를|에)?\s?(?:받았|받고|받은|받는|통과|돌입|진행|거쳐)",
         r"(?:최종\s?)?후보(?:지|군|도시)?(?:로|에)\s?(?:압축|올랐|오른|오르며|올라|포함|이름을\s?올|남았|선정|뽑히|뽑혔|뽑힌|추려)",
@@ -77,44 +87,77 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:발표\s?평가|프레젠테이션|PT)(?:를|에)?\s?(?:진행|했|마쳤|가졌|나섰|나서)",
         r"(?:숏리스트|쇼트리스트|[23]배수)",
         r"후보\S*\s(?:\S+\s){0,5}?(?:압축|이름을\s?올)",
+        # "최종 후보 3곳에 포함됐다", "후보지 두 곳으로 뽑혔다"
+        r"후보\s?(?:지\s?)?(?:\d|두|세|네|다섯)\s?(?:곳|개\s?\S+?)(?:에|으로|로)\s?(?:\S+\s)?"
+        r"(?:포함|올랐|오른|올라|이름을\s?올|선정|뽑혔|뽑힌|압축|들었|든)",
         r"압축(?:됐|되었|된|돼|되며|되면서)",
+        # the race narrowed to its finalists ("2파전으로 좁혀졌다", "세 곳으로 추려졌다")
+        r"(?:좁혀|추려)(?:졌|진|져|지며|지면서)",
+        # through to the next round ("본선에 올랐다", "결선 진출", "1차 관문을 통과")
+        r"(?:본선|결선|최종\s?라운드)(?:에|행|으로)?\s?(?:\S+\s)?(?:진출|올랐|오른|올라|안착|티켓)",
+        r"(?:관문|문턱)(?:을|를)?\s?(?:통과|넘었|넘어|넘은|넘고|넘으며)",
+        r"(?:심사|평가|실사)\s?대상(?:에|으로)?\s?(?:\S+\s)?(?:포함|선정|올랐|오른|이름을\s?올)",
     ),
     "선정": (
         # passive: the bidder was chosen ("선정됐다", "낙점됐다", "확정된")
-        r"(?:선정|낙점|확정)(?:됐|되었|된|돼|됨|되어|되며|되면서)",
-        r"(?:로|으로)\s?(?:결정|채택)(?:됐|되었|된|돼)",
+        r"(?:선정|낙점|확정)(?:됐|되었|된|돼|됨|되어|되며|되면서|되자)",
+        r"(?:로|으로)\s?" + _ADV + r"(?:결정|채택)(?:됐|되었|된|돼|되자)",
+        r"(?:유치|선정)\s?쾌거",
+        r"(?:주인공|최종\s?승자|승자)(?:이|가|로|으로)\s?(?:됐|되었|된|돼|우뚝)",
         r"낙점(?:을|을\s?받|받)",
         r"우선\s?협상\s?대상(?:자|지)?(?:로|에)?\s?(?:선정|지정|뽑)",
-        r"유치(?:에|를|가)?\s?" + _ADV + r"(?:성공|확정|따내|따냈|따낸|품|성사)",
+        r"유치(?:에|를|가)?\s?"
+        + _ADV
+        + r"(?:성공|확정|따내|따냈|따낸|품|성사|이뤄냈|이뤄낸|이뤘|이룬|일궈냈|일궈낸|이끌어냈|이끌어낸)",
+        # won the race ("유치전에서 승리했다", "경쟁에서 웃었다")
+        r"(?:유치전|유치\s?경쟁|경쟁|공모|경합)에서\s?(?:\S+\s)?(?:승리|이겼|이긴|웃었|웃은|승자)",
         r"(?:를|을|\s)\s?"
         + _ADV
         + r"(?:품었|품은|품으며|품으면서|품에\s?안|품게|따냈|따낸|따내|거머쥐|거머쥔|꿰찼|꿰찬)",
         r"(?:로|으로|가|이)\s?" + _ADV + r"(?:뽑혔|뽑힌|뽑혀|선택됐|선택된)",
-        r"(?:에|에게)\s?(?:최종\s)?돌아갔",
     ),
     "탈락": (
         r"탈락",
         r"(?:고배|쓴잔|쓴맛)(?:를|을|로|으로)?(?:\s?(?:마셨|마신|마시|들었|든|맛봤|맛본|봤|본))?",
-        r"낙방",
+        r"낙방|석패",
         r"(?:선정|유치)(?:되|하)?지\s?못",
         r"(?:선정|포함|채택)되지\s?(?:않았|않은|않아|않고)",
         r"(?:유치|선정|꿈)(?:를|을)?\s?(?:이루|성사시키|따내|이끌어내|관철하)지\s?못",
-        r"(?:선정|유치|신청|도전)(?:에|이|은|에는|는|도|에도)?\s?(?:\S+\s)?(?:실패|무산|불발|좌절)",
-        r"(?:무산|불발|좌절)(?:됐|되었|된|돼|로|으로)",
+        r"(?:선정|유치|신청|도전|진출|통과)(?:에|이|은|에는|는|도|에도)?\s?(?:\S+\s)?(?:실패|무산|불발|좌절|좌초)",
+        # failure idioms: came to nothing, did not get through a round or onto a list
+        r"(?:물거품|수포|무위|허사)(?:이|가|로|으로)?\s?(?:돌아가|돌아갔|돌아간|되|됐|된|돼|그쳤)",
+        r"(?:후보|명단|본선|결선|문턱|관문|평가|심사|실사|대상)\S{0,3}\s?(?:\S+\s)?"
+        r"(?:넘어서|넘|오르|들|진출하|통과하|포함되|이름을\s?올리)지\s?못",
+        r"에서\s?(?:\S+\s)?(?:떨어졌|떨어진|떨어져|떨어지고|미끄러졌|미끄러진|미끄러져|낙마)",
+        r"(?:분루|눈물)(?:를|을)?\s?(?:삼켰|삼킨|삼키)",
+        r"(?:꿈|뜻|도전|계획)(?:을|를|은|는|이)?\s?(?:\S+\s)?(?:접었|접은|접고|접기로|멈췄|멈춘|멈춰|막을\s?내렸)",
+        r"(?:무산|불발|좌절|좌초)(?:됐|되었|된|돼|로|으로)",
+        r"빈손(?:으로|에)",
         r"후보(?:지|군|도시)?(?:로|에)\s?(?:오르|포함되|들)지\s?못",
-        r"(?:신청|공모|유치)(?:을|를)?\s?(?:철회|포기|접었|접기로|중단)",
+        r"(?:신청|공모|유치|응모|도전|참여)(?:을|를)?\s?"
+        + _ADV
+        + r"(?:철회|포기|접었|접은|접고|접기로|중단|단념)",
         r"(?:중도\s?)?하차(?:했|한|하고|하며)",
+        # handed the program to a rival ("해남에 내준 포항시"); the rival is marked in mentions.py
+        r"(?:에|에게)\s?(?:\S+\s)?(?:내준|내줬|내주고|내주며|내주면서|내줘|넘겨준|넘겨줬|빼앗긴|빼앗겼|뺏긴|뺏겼)",
         r"(?:발을\s?뺐|손을\s?뗐)",
         r"(?:에서|에게)?\s?밀려",
-        r"(?:후보|명단)에서\s?(?:제외|빠졌|빠진)",
-        r"(?:선정|결과)에서\s?제외",
+        r"(?:후보\S{0,2}|명단|선정|결과|심사|평가|대상)에서\s?(?:\S+\s)?(?:제외|빠졌|빠진|빠져)",
     ),
     "후속": (
         r"(?:업무\s?)?협약(?:을|를|서)?\s?(?:\S+\s?)?(?:체결|맺|서명)",
         r"(?:MOU|양해각서)(?:를|을)?\s?(?:체결|맺|교환|서명)",
         r"착공(?:식)?(?:을|했|한|에\s?들어)?",
-        r"기공식|준공|개소식|개소|개원|문을\s?열|본격\s?가동|가동에\s?들어",
-        r"(?:실시\s?)?(?:설계|건립|구축)\s?(?:공사|사업)?(?:에|를)?\s?(?:착수|들어갔|들어간다|들어가)",
+        # the ceremony's name before the bare noun, so what follows it ("준공식은 ... 예정") is read
+        r"기공식|준공식|준공|개소식|개소|개원식|개원|개관식|개관|문을\s?열|본격\s?가동|가동에\s?들어|첫\s?삽",
+        r"(?:시범\s?)?운영(?:에|을)\s?(?:들어갔|들어간|시작|개시)",
+        # works under way: design, land, construction ("부지 조성 공사에 들어갔다", "부지 매입에
+        # 착수", "실시설계를 서두르고"); a plan ("착수할 계획") is read as one after the cue
+        # (a bare 구축/조성 is also "협력체계 구축", "분위기 조성": only works on a site count)
+        r"(?:설계|건립|공사|토목|건축|구축\s?공사|(?:부지|단지|기반)\s?조성|(?:부지|토지)\s?(?:매입|보상)|정지\s?작업)"
+        r"(?:\s?(?:공사|사업|절차|작업))?"
+        r"(?:에|를|을|이|가)?\s?(?:착수|들어갔|들어간|들어가|돌입|시작|서두르|서둘|한창|본격화)",
+        r"(?:설계\s?공모|설계\s?용역)\s?(?:\S+\s)?(?:발주|당선작|공고|착수)",
     ),
 }
 # A follow-up predicate whose object is the bid itself ("유치를 위한 업무협약", "공동 유치 협약"):
@@ -126,6 +169,17 @@ _OBJECT_SELECTION = anchored(r"(?:을|를|\S)\s?" + _ADV + r"(?:선정|확정|�
 # The program itself won, stated with the bare verb in the realis ("아태 AI 센터를 유치하면서",
 # "...를 유치한 포항시"): a selection, but only with the program as its object, since 기업/투자를
 # 유치했다 is everyday news. claims.py checks that the program ends right before the particle.
+# The program lost, as the object of 놓치다 ("국가 AI 컴퓨팅센터를 놓친 포항시"): only with the
+# program as its object, since a chance or a deadline is missed in everyday news too.
+_LOST_PROGRAM = anchored(r"(?:을|를|\s)\s?" + _ADV + r"(?:놓쳤|놓친|놓치고|놓치며|놓치면서)")
+# The program went to a city ("아태 AI 센터가 포항으로 간", "...는 광주에 돌아갔다"), or the
+# government sided with one ("청주시의 손을 들어줬다"): said of the name right before the cue.
+_TO_NAMED = anchored(
+    r"(?:으로|로|에|에게)\s?"
+    + _ADV
+    + r"(?:갔|간(?=\s)|가게\s?(?:됐|되면서|된)|가면서|가자|넘어갔|넘어간|돌아갔|돌아간|돌아가면서|낙착)"
+)
+_SIDED_WITH = anchored(r"의\s?손을\s?들어(?:줬|준|주며|주면서|주자|주었|줘)")
 _WON_PROGRAM = anchored(
     r"(?:을|를)\s?"
     + _ADV
@@ -154,10 +208,15 @@ _CONSIDER = re.compile(
 _NO_INTENT = re.compile(
     r"^\S{0,3}\s?(?:(?:계획|생각|의사|의향|방침|예정|뜻|여력)(?:이|은|도|가|는)?\s?)?(?:전혀\s|아직\s)?없"
 )
-# "의향서 제출을 다음 달로 미뤘다": postponed, so still a plan
-_POSTPONED = re.compile(r"^\S{0,3}\s?(?:\S+\s){0,3}?(?:미뤘|미루|미룬|연기|늦추|늦췄)")
+# "의향서 제출을 다음 달로 미뤘다": postponed; "제출을 사흘 앞두고": the cue itself is still
+# ahead (its object, not "통과해 발표 평가를 앞두고", where the next round is): both a plan
+_POSTPONED = re.compile(
+    r"^\S{0,3}\s?(?:\S+\s){0,3}?(?:미뤘|미루|미룬|연기|늦추|늦췄)|^(?:을|를)\s(?:\S+\s)?앞(?:두|둔)"
+)
 # "서면 평가에서 탈락했다": the evaluation names where the bid was lost, the loss is the news
 _LOST_THERE = re.compile(r"^\S{0,3}\s?(?:\S+\s)?(?:탈락|고배|밀려|밀린|떨어|낙방)")
+# "개소식은 2027년 봄으로 예정돼 있다": a follow-up named as a noun, then planned further on
+_PLANNED_LATER = re.compile(r"^(?:은|는|이|가|도)\s(?:\S+\s){0,3}?\S*?(?:예정|계획|목표|전망|예상)")
 _NEGATED = re.compile(
     r"^(?:\S{0,3})?\s?(?:지\s?못|지\s?않|못했|못한|못하|않았|않은|않기로|안\s?돼|안\s?되|안\s?했)"
 )
@@ -179,6 +238,8 @@ class Cue:
     raw: str  # the stage its words name before hope and negation are read
     object_only: bool = False  # an active selection: it is said of its object, not its subject
     program_object: bool = False  # states something only with the program as its object
+    named_before: bool = False  # said of the name right before it ("포항으로 간", "청주시의 손을")
+    program_subject: bool = False  # only with the program as the clause's subject ("센터가 ...")
 
 
 _COMPILED = {stage: tuple(anchored(p) for p in pats) for stage, pats in CUES.items()}
@@ -200,7 +261,11 @@ def _read(stage: str, clause: str, start: int, end: int) -> str | None:
         return "추진" if stage in ("선정", "신청", "추진") else ("신청" if stage == "심사" else None)
     if stage == "선정" and _SHORTLIST_BEFORE.search(clause[max(0, start - 12) : start]):
         return "심사"
-    if stage == "심사" and _LOST_THERE.match(after):
+    if stage == "심사" and _LOST_THERE.match(after) and clause[start:end].endswith("에서"):
+        # the evaluation is where the bid was lost ("최종 심사에서 떨어졌다"), but "최종 후보에
+        # 올랐던 포항시는 고배를" got through one round before losing the next
+        return None
+    if stage == "후속" and _PLANNED_LATER.match(clause[end : end + 30]):
         return None
     if stage == "후속" and _FOR_THE_BID.search(clause[max(0, start - 16) : start]):
         return "추진"
@@ -220,6 +285,15 @@ def find_cues(clause: str) -> list[Cue]:
     for m in _WON_PROGRAM.finditer(clause):
         stage = _read("선정", clause, m.start(), m.end())
         found.append(Cue(m.start(), m.end(), stage, "선정", program_object=True))
+    for m in _LOST_PROGRAM.finditer(clause):
+        stage = _read("탈락", clause, m.start(), m.end())
+        found.append(Cue(m.start(), m.end(), stage, "탈락", program_object=True))
+    for pattern, program_subject in ((_TO_NAMED, True), (_SIDED_WITH, False)):
+        for m in pattern.finditer(clause):
+            stage = _read("선정", clause, m.start(), m.end())
+            found.append(
+                Cue(m.start(), m.end(), stage, "선정", named_before=True, program_subject=program_subject)
+            )
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[Cue] = []
     for cue in found:
