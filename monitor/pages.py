@@ -22,6 +22,8 @@ import multiprocessing
 import os
 import pickle
 import signal
+import socket
+import struct
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -134,7 +136,7 @@ class PagePool:
         proc = self._ctx.Process(target=_serve, args=(theirs, self._task), daemon=True, name="page-worker")
         proc.start()
         theirs.close()
-        worker = _Worker(proc, ours)
+        worker = _Worker(proc, _socket_of(ours))
         self._all.add(worker)
         return worker
 
@@ -152,8 +154,8 @@ class PagePool:
             return _unwrap(self._task(job))
         worker = await self._acquire()
         try:
-            worker = self._send(worker, pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
-            reply = await asyncio.wait_for(_readable(worker.conn), self.deadline)
+            worker = await self._send(worker, pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
+            reply = await asyncio.wait_for(worker.receive(), self.deadline)
             outcome = pickle.loads(reply)
         except TimeoutError:
             worker = self._replace(worker)
@@ -170,14 +172,14 @@ class PagePool:
             raise outcome  # a bug in the page work: the pipeline records it against this page
         return _unwrap(outcome)
 
-    def _send(self, worker: _Worker, data: bytes) -> _Worker:
+    async def _send(self, worker: _Worker, data: bytes) -> _Worker:
         """Hand the job over; a worker that died while idle (an OOM kill) is replaced first: that
         was not this page's doing."""
         try:
-            worker.conn.send_bytes(data)
+            await asyncio.wait_for(worker.send(data), self.deadline)
         except OSError:
             worker = self._replace(worker)
-            worker.conn.send_bytes(data)
+            await asyncio.wait_for(worker.send(data), self.deadline)
         return worker
 
     async def _acquire(self) -> _Worker:
@@ -227,37 +229,51 @@ class PagePool:
 
 @dataclass(eq=False)
 class _Worker:
+    """A worker process and the pool's end of its socket, non-blocking: a job of a few hundred
+    kilobytes does not fit the socket's buffer, and a blocking write would stop the event loop
+    until the worker had read it."""
+
     proc: multiprocessing.process.BaseProcess
-    conn: Connection
+    sock: socket.socket
+
+    async def send(self, data: bytes) -> None:
+        # the framing of multiprocessing's Connection, which the worker reads with
+        await asyncio.get_running_loop().sock_sendall(self.sock, _HEADER.pack(len(data)) + data)
+
+    async def receive(self) -> bytes:
+        """One message (EOFError when the worker died)."""
+        (size,) = _HEADER.unpack(await self._exactly(_HEADER.size))
+        return await self._exactly(size)
+
+    async def _exactly(self, size: int) -> bytes:
+        loop = asyncio.get_running_loop()
+        buf = bytearray(size)
+        view, got = memoryview(buf), 0
+        while got < size:
+            n = await loop.sock_recv_into(self.sock, view[got:])
+            if not n:
+                raise EOFError("the worker closed its end")
+            got += n
+        return bytes(buf)
 
     def stop(self, *, kill: bool) -> None:
         if kill:
             self.proc.kill()
-        self.conn.close()  # an idle worker reads the end of its pipe and exits
+        self.sock.close()  # an idle worker reads the end of its socket and exits
         self.proc.join(5)
         if self.proc.is_alive():
             self.proc.kill()
             self.proc.join()
 
 
-def _readable(conn: Connection) -> asyncio.Future[bytes]:
-    """The worker's reply, read when its pipe is readable (EOFError when the worker died)."""
-    loop = asyncio.get_running_loop()
-    fut: asyncio.Future[bytes] = loop.create_future()
-    fd = conn.fileno()
+_HEADER = struct.Struct("!i")  # multiprocessing.connection's length prefix (messages < 2 GiB)
 
-    def ready() -> None:
-        loop.remove_reader(fd)
-        if fut.done():
-            return
-        try:
-            fut.set_result(conn.recv_bytes())
-        except (EOFError, OSError) as exc:
-            fut.set_exception(exc)
 
-    loop.add_reader(fd, ready)
-    fut.add_done_callback(lambda _: loop.remove_reader(fd))
-    return fut
+def _socket_of(conn: Connection) -> socket.socket:
+    sock = socket.socket(fileno=os.dup(conn.fileno()))
+    conn.close()
+    sock.setblocking(False)
+    return sock
 
 
 def _serve(conn: Connection, task: Task) -> None:

@@ -46,6 +46,26 @@ def test_plain_page_and_conditional_get(site):
     assert second.status == 304 and second.content == b""
 
 
+def test_each_origin_keeps_its_own_connections_and_idle_origins_are_closed_beyond_the_cap(site):
+    """Connections are pooled per origin (httpcore scans a whole pool on every request); with
+    room for one origin's pool, the idle pool of the older origin is closed for the new one."""
+    path = "/hn/arti/society/area/1001.html"
+    a, b = f"http://127.0.0.1:{site.port}{path}", f"http://localhost:{site.port}{path}"
+
+    async def go():
+        async with Fetcher(settings(max_connections=2, per_host_concurrency=1)) as f:
+            pools = f._client._transport._pools
+            assert (await f.fetch(a)).status == 200
+            assert (await f.fetch(a)).status == 200
+            [first] = pools.values()
+            assert len(first._pool.connections) == 1  # kept alive and reused
+            assert (await f.fetch(b)).status == 200
+            assert [host for _, host, _ in pools] == [b"localhost"]
+            return first._pool.connections
+
+    assert run(go()) == []  # the evicted pool's connection was closed
+
+
 def test_euc_kr_page_bytes_arrive_untouched(site):
     from scrapers.extract import extract_article
 
@@ -109,7 +129,8 @@ def test_dns_rebinding_the_checked_address_is_the_one_connected_to(site):
         async with Fetcher(s, resolver=resolver) as f:
             ok = await f.fetch(f"http://rebind.test:{site.port}/robots.txt")
             assert ok.status == 200
-            f._client._transport._pool._connections.clear()  # force a fresh connection
+            for pool in f._client._transport._pools.values():  # force a fresh connection
+                pool._pool._connections.clear()
             await f.fetch(f"http://rebind.test:{site.port}/robots.txt")
 
     with pytest.raises(BlockedURLError):
