@@ -22,7 +22,7 @@ DEFAULT_ORDER = ("추진", "신청", "심사", "선정/탈락", "후속")
 _ADV = (
     r"(?:(?:최종|최종적으로|끝내|결국|마침내|드디어|극적으로|공식|공식적으로|정식|정식으로|사실상|당당히|"
     r"일찌감치|늦게|뒤늦게|다시|또다시|먼저|공동|공동으로|함께|나란히|이미|아쉽게|아쉽게도|아깝게|"
-    r"전격|돌연|자진|스스로|전면|잠정|아예|각각|각자|모두|간발의\s차로|근소한\s차로|한\s발\s차로)\s)?"
+    r"전격|돌연|자진|스스로|전면|잠정|아예|각각|각자|모두|본격|본격적으로|간발의\s차로|근소한\s차로|한\s발\s차로)\s)?"
 )
 # Words naming a bid's committee or team ("추진위원회", "유치 전담 TF", "서포터즈")
 _BODY = r"(?:위원회|추진단|유치단|지원단|자문단|협의회|협의체|TF|전담팀|전담\s?조직|태스크포스|서포터즈|기획단|특위|특별위원회)"
@@ -50,7 +50,11 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:신청|제출|응모)(?:을|를)?\s?(?:\S+\s){0,2}?앞두",
         # turning to a program after another ("아태 AI 센터 유치로 눈을 돌렸다")
         r"유치(?:로|쪽으로)\s?(?:\S+\s)?(?:눈을\s?돌|방향을\s?틀|방향을\s?돌|선회|시선을\s?돌)",
-        r"(?:공모|경쟁|유치전|유치\s?경쟁)에\s?" + _ADV + r"(?:뛰어들|뛰어든|가세|합류|도전|나서|나선|나섰)",
+        r"(?:공모|경쟁|유치전|유치\s?(?:경쟁|레이스|대열|행렬|전쟁)|레이스|대열)에\s?"
+        + _ADV
+        + r"(?:뛰어들|뛰어든|가세|합류|도전|나서|나선|나섰)",
+        # the campaign's public acts ("유치 서명부를 전달", "유치 결의대회", "범시민 궐기대회")
+        r"유치\s?(?:\S+\s)?(?:서명부|서명\s?운동|서명|결의대회|궐기대회|촉구대회|염원|건의서|청원)",
         r"(?:비전\s?)?선포식",
         r"(?:적극|본격)\s?추진",
         r"출사표를?\s?(?:던|냈)",
@@ -69,6 +73,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:신청|응모)(?:을|를)?\s?" + _ADV + r"(?:했|한|하고|하며|마쳤|마친|완료|접수)",
         r"(?:신청|응모|접수|제출)\s?(?:절차|서류)?(?:를|을)?\s?(?:\S+\s){0,2}?(?:마무리|마쳤|마친|완료|끝냈|끝낸)",
         r"(?:후보지|입지)(?:로|를)?\s?(?:신청|제안)",
+        r"공모(?:에|에도)\s?(?:\S+\s)?(?:응했|응한|응하고|응하며|응해|응하면서)",
         r"(?:공식|정식)\s?(?:신청|응모)",
     ),
     "심사": (
@@ -77,6 +82,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:받|진행|돌입|앞두|치렀|치른|통과|거쳤|거쳐|참여|참석|나서|나섰|나선|임했|임해|진출|올랐|오른|올라)",
         # the bidder spoke or was scored "in" the evaluation: it is being evaluated
         r"(?:서면|발표|현장|대면|최종|1차|2차)\s?(?:심사|평가|실사)(?:에서|장에서|에\s?참석해)",
+        r"(?:최종|1차|2차|본|심사|평가)\s?발표회(?:에서|에\s?참석해|에\s?나서|에\s?나섰)",
         r"(?:현장\s?)?실사(?:단)?(?:를|가|이)?\s?(?:받|진행|방문|벌였|실시|나섰)",
         # evaluators as the subject, the bidders visited or heard some words later ("선정위원회는
         # 5일 인천 송도와 포항 영일만 후보지를 차례로 둘러봤다", "심사위원들은 인천시의 발표를 듣고")
@@ -113,6 +119,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:선정|낙점|확정)(?:됐|되었|된|돼|됨|되어|되며|되면서|되자)",
         r"(?:로|으로)\s?" + _ADV + r"(?:결정|채택)(?:됐|되었|된|돼|되자)",
         r"(?:유치|선정)\s?쾌거",
+        r"(?:선정|확정|낙점)되는\s?(?:쾌거|영예|영광|성과|기쁨|결실)",
+        r"유치(?:라는|의|에|에서)?\s?(?:\S+\s)?(?:쾌거|영예|영광|결실|성과|금자탑)(?:를|을)\s?(?:\S+\s)?"
+        r"(?:거뒀|거둔|거두|안았|안은|안아|안게|이뤘|이룬|맺었|맺은|일궈|얻었|올렸)",
+        r"(?:최종\s?)?승리(?:를|의\s?기쁨을)\s?(?:\S+\s)?(?:거뒀|거둔|거머쥐|거머쥔|차지|안았|안은)",
         r"(?:주인공|최종\s?승자|승자)(?:이|가|로|으로)\s?(?:됐|되었|된|돼|우뚝)",
         r"낙점(?:을|을\s?받|받)",
         r"우선\s?협상\s?대상(?:자|지)?(?:로|에)?\s?(?:선정|지정|뽑)",
@@ -136,10 +146,12 @@ CUES: dict[str, tuple[str, ...]] = {
     "탈락": (
         r"탈락",
         r"(?:고배|쓴잔|쓴맛)(?:를|을|로|으로)?(?:\s?(?:마셨|마신|마시|들었|든|맛봤|맛본|봤|본))?",
-        r"낙방|석패",
+        r"낙방|석패|낙선|낙제점|과락",
+        r"(?:유치전|유치\s?경쟁|경쟁|공모|경합|대결|결선|승부)에서\s?(?:\S+\s)?(?:패했|패한|패하며|패배|졌다|무릎을\s?꿇)",
+        r"(?:에|에게)\s?(?:\S+\s)?(?:패했|패한|패하며|패배했|패배한|무릎을\s?꿇)",
         r"(?:선정|유치)(?:되|하)?지\s?못",
         r"(?:선정|포함|채택)되지\s?(?:않았|않은|않아|않고)",
-        r"(?:유치|선정|꿈)(?:를|을)?\s?(?:이루|성사시키|따내|이끌어내|관철하)지\s?못",
+        r"(?:유치|선정|꿈|뜻|목표|염원)(?:를|을)?\s?(?:이루|성사시키|따내|이끌어내|관철하)지\s?못",
         r"(?:선정|유치|신청|도전|진출|통과)(?:에|이|은|에는|는|도|에도)?\s?(?:\S+\s)?(?:실패|무산|불발|좌절|좌초)",
         # failure idioms: came to nothing, did not get through a round or onto a list
         r"(?:물거품|수포|무위|허사)(?:이|가|로|으로)?\s?(?:돌아가|돌아갔|돌아간|되|됐|된|돼|그쳤)",
@@ -149,7 +161,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:분루|눈물)(?:를|을)?\s?(?:삼켰|삼킨|삼키)",
         r"(?:꿈|뜻|도전|계획)(?:을|를|은|는|이)?\s?(?:\S+\s)?(?:접었|접은|접고|접기로|멈췄|멈춘|멈춰|막을\s?내렸)",
         r"(?:무산|불발|좌절|좌초)(?:됐|되었|된|돼|로|으로)",
-        r"빈손(?:으로|에)",
+        r"빈손(?:으로|에|이\s?됐|이\s?된|이\s?돼)",
         r"후보(?:지|군|도시)?(?:로|에)\s?(?:오르|포함되|들)지\s?못",
         r"(?:신청|공모|유치|응모|도전|참여)(?:을|를)?\s?"
         + _ADV
@@ -160,6 +172,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"넘겨주면서|넘겨줘|넘겨주게|빼앗긴|빼앗겼|빼앗기|뺏긴|뺏겼|양보했|양보한)",
         # a rank behind the winner ("2위에 그쳤다", "차점에 머물렀다")
         r"(?:[2-9]|두|세|네)\s?(?:위|등|순위)(?:에|로|으로)\s?(?:\S+\s)?(?:그쳤|그친|그치며|그치면서|머물렀|머문|머물며|머물면서|밀렸|밀린)",
+        r"(?:[2-9]|두|세|네)\s?(?:위|등|순위)(?:를|을)\s?(?:차지|기록)(?:했|한|하며|하는\s?데\s?그)",
         r"(?:차점|차순위|최하위|꼴찌)(?:에|로|으로)\s?(?:\S+\s)?(?:그쳤|그친|그치며|머물렀|머문|밀렸|밀린)",
         r"물\s?건너(?:갔|간(?=\s)|가고|가며|가면서|가버렸)",
         # stopped at a round ("최종 관문에서 좌절했다", "1차 관문에서 멈춰 섰다")
@@ -173,6 +186,7 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     "후속": (
         r"(?:업무\s?)?협약(?:을|를|서)?\s?(?:\S+\s?)?(?:체결|맺|서명)",
+        r"협약식(?:을|를)?\s?(?:\S+\s)?(?:가졌|가진|갖고|열었|연|개최)",
         r"(?:MOU|양해각서)(?:를|을)?\s?(?:체결|맺|교환|서명)",
         r"착공(?:식)?(?:을|했|한|에\s?들어)?",
         # the ceremony's name before the bare noun, so what follows it ("준공식은 ... 예정") is read
@@ -201,13 +215,14 @@ _FOR_THE_BID = re.compile(r"유치(?:를|에)?\s?(?:위한|위해|협력|지원|
 # bidder is the object; the subject is the one choosing. claims.py attaches it to objects only.
 _OBJECT_SELECTION = anchored(
     r"(?:을|를|\S)\s?" + _ADV + r"(?:선정|확정|낙점)(?:했|한|하고|하며)"
+    r"|(?:을|를)\s?" + _ADV + r"(?:결정|지정|선택|채택)(?:했|한|하고|하며)"
     r"|(?:을|를)\s(?:\S+\s){0,3}?\S*(?:지|도시|입지|대상|기관)(?:로|으로)\s?"
     + _ADV
     + r"(?:뽑았|뽑은|뽑고|택했|택한|선택했|선택한|지정했|지정한|결정했|결정한|정했|정한)"
 )
 # The program itself won, stated with the bare verb in the realis ("아태 AI 센터를 유치하면서",
-# "...를 유치한 포항시"): a selection, but only with the program as its object, since 기업/투자를
-# 유치했다 is everyday news. claims.py checks that the program ends right before the particle.
+# "...를 유치한 포항시", "...를 가져가면서"): a selection, but only with the program as its object,
+# since 기업/투자를 유치했다 and 절반을 차지했다 are everyday news. claims.py checks that the program ends right before the particle.
 # The program lost, as the object of 놓치다 ("국가 AI 컴퓨팅센터를 놓친 포항시"): only with the
 # program as its object, since a chance or a deadline is missed in everyday news too.
 _LOST_PROGRAM = anchored(r"(?:을|를|\s)\s?" + _ADV + r"(?:놓쳤|놓친|놓치고|놓치며|놓치면서)")
@@ -227,7 +242,8 @@ _SIDED_WITH = anchored(r"의\s?손을\s?들어(?:줬|준|주며|주면서|주자
 _WON_PROGRAM = anchored(
     r"(?:을|를)\s?"
     + _ADV
-    + r"유치(?:했|한(?=\s)|하면서|해\s?(?:냈|낸|내면서)|함에\s?따라|하게\s?(?:됐|되면서|된))"
+    + r"(?:유치(?:했|한(?=\s)|하면서|해\s?(?:냈|낸|내면서)|함에\s?따라|하게\s?(?:됐|되면서|된))"
+    r"|가져갔|가져간|가져가며|가져가면서|차지했|차지한|차지하며|차지하면서)"
 )
 
 # After a cue: the predicate is hope, a plan, a condition or a goal, not a fact. A condition is
@@ -259,8 +275,15 @@ _POSTPONED = re.compile(
 )
 # "서면 평가에서 탈락했다": the evaluation names where the bid was lost, the loss is the news
 _LOST_THERE = re.compile(r"^\S{0,3}\s?(?:\S+\s)?(?:탈락|고배|밀려|밀린|떨어|낙방)")
-# "개소식은 2027년 봄으로 예정돼 있다": a follow-up named as a noun, then planned further on
-_PLANNED_LATER = re.compile(r"^(?:은|는|이|가|도)\s(?:\S+\s){0,3}?\S*?(?:예정|계획|목표|전망|예상)")
+# "개소식은 2027년 봄으로 예정돼 있다", "착공식을 내년 3월 열 예정이다": a follow-up named as a
+# noun, then planned further on; a past stem between ("열었으며 준공은 ... 예정") ends that reading
+_PAST = "".join(chr(0xAC00 + i * 28 + 20) for i in range(19 * 21))  # syllables ending in ㅆ
+_PLANNED_LATER = re.compile(
+    r"^(?:은|는|이|가|도)\s(?:\S+\s){0,3}?\S*?(?:예정|계획|목표|전망|예상)"
+    rf"|^(?:을|를)\s(?:[^\s{_PAST}]+\s){{0,3}}?[^\s{_PAST}]*?(?:예정|계획)"
+)
+# the same, for a cue that took the object particle itself ("착공식을")
+_PLANNED_OBJECT = re.compile(rf"^\s(?:[^\s{_PAST}]+\s){{0,3}}?[^\s{_PAST}]*?(?:예정|계획)")
 _NEGATED = re.compile(
     r"^(?:\S{0,3})?\s?(?:지\s?못|지\s?않|못했|못한|못하|않았|않은|않기로|안\s?돼|안\s?되|안\s?했)"
 )
@@ -310,7 +333,10 @@ def _read(stage: str, clause: str, start: int, end: int) -> str | None:
         # the evaluation is where the bid was lost ("최종 심사에서 떨어졌다"), but "최종 후보에
         # 올랐던 포항시는 고배를" got through one round before losing the next
         return None
-    if stage == "후속" and _PLANNED_LATER.match(clause[end : end + 30]):
+    if stage == "후속" and (
+        _PLANNED_LATER.match(clause[end : end + 30])
+        or (clause[end - 1] in "을를" and _PLANNED_OBJECT.match(clause[end : end + 30]))
+    ):
         return None
     if stage == "후속" and _FOR_THE_BID.search(clause[max(0, start - 16) : start]):
         return "추진"
