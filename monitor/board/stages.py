@@ -216,7 +216,7 @@ _FOR_THE_BID = re.compile(r"유치(?:를|에)?\s?(?:위한|위해|협력|지원|
 _OBJECT_SELECTION = anchored(
     r"(?:을|를|\S)\s?" + _ADV + r"(?:선정|확정|낙점)(?:했|한|하고|하며)"
     r"|(?:을|를)\s?" + _ADV + r"(?:결정|지정|선택|채택)(?:했|한|하고|하며)"
-    r"|(?:을|를)\s(?:\S+\s){0,3}?\S*(?:지|도시|입지|대상|기관)(?:로|으로)\s?"
+    r"|(?:을|를)\s(?:\S*[^\s을를]\s){0,5}?\S*(?:지|도시|입지|대상|기관)(?:로|으로)\s?"
     + _ADV
     + r"(?:뽑았|뽑은|뽑고|택했|택한|선택했|선택한|지정했|지정한|결정했|결정한|정했|정한)"
 )
@@ -324,7 +324,7 @@ def _read(stage: str, clause: str, start: int, end: int) -> str | None:
         return None if _MODAL.match(after) or _NEGATED.match(after) else "탈락"
     if _NEGATED.match(after):
         return "탈락" if stage == "선정" else None
-    if _MODAL.match(after) or _POSTPONED.match(after):
+    if not _connected(clause, start, end) and (_MODAL.match(after) or _POSTPONED.match(after)):
         # hoped-for or planned: the bidder is pursuing it, nothing more
         return "추진" if stage in ("선정", "신청", "추진") else ("신청" if stage == "심사" else None)
     if stage == "선정" and _SHORTLIST_BEFORE.search(clause[max(0, start - 12) : start]):
@@ -341,6 +341,19 @@ def _read(stage: str, clause: str, start: int, end: int) -> str | None:
     if stage == "후속" and _FOR_THE_BID.search(clause[max(0, start - 16) : start]):
         return "추진"
     return stage
+
+
+# A cue ending in a connective ("평가를 통과해 결과 발표를", "명단에 들어 발표를 준비", "신청하고
+# 결과를"): it is done, and the words after it are the next predicate, not its hope or plan.
+_CONNECTIVE_AFTER = re.compile(r"(?:해|하고|하며|하여|해서|되어|되고|되며)\s")
+_CONNECTIVE_END = re.compile(r"(?:[어아여쳐해고며]|들어|올라)$")
+
+
+def _connected(clause: str, start: int, end: int) -> bool:
+    return bool(
+        _CONNECTIVE_AFTER.match(clause, end)
+        or (clause[end : end + 1] == " " and _CONNECTIVE_END.search(clause[start:end]))
+    )
 
 
 def find_cues(clause: str) -> list[Cue]:
