@@ -247,10 +247,9 @@ def test_a_recap_is_dated_by_its_own_words_and_the_publish_year():
     assert [(c.stage, c.stated) for c in claims] == [("추진", "2024-12")]
 
 
-# Floors a little below what bench.board measures (pass 4: dev and held-out 1 to 4 1.0/1.0, all
-# tuned on; held-out 5, untouched but its misses seen once before the rules changed, P 0.967
-# R 0.873; held-out 6, written after the rules were final and measured once, P 0.978 R 0.746;
-# all seven together P 0.990 R 0.935).
+# Floors a little below what bench.board measures (pass 5: dev and held-out 1 to 6 tuned on,
+# 1.0/1.0 but held-out 5 R 0.990; held-out 7, written before pass 5's rules changed and not
+# looked into until they were final, P 0.946 R 0.875; all eight together P 0.992 R 0.979).
 @pytest.mark.parametrize(
     ("path", "p_floor", "r_floor"),
     [
@@ -259,8 +258,9 @@ def test_a_recap_is_dated_by_its_own_words_and_the_publish_year():
         (HELDOUT2, 0.95, 0.95),
         (HELDOUT3, 0.95, 0.95),
         (HELDOUT4, 0.97, 0.97),
-        (HELDOUT5, 0.94, 0.84),
-        (HELDOUT6, 0.95, 0.71),
+        (HELDOUT5, 0.97, 0.96),
+        (HELDOUT6, 0.97, 0.97),
+        (HELDOUT7, 0.92, 0.85),
     ],
 )
 def test_claim_extraction_holds_its_bench_floor(path, p_floor, r_floor):
@@ -275,9 +275,9 @@ def test_claim_extraction_holds_its_bench_floor(path, p_floor, r_floor):
 
 
 def test_the_sets_together_hold_their_floor():
-    sets = (FIXTURES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6)
+    sets = (FIXTURES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7)
     s = score([i for p in sets for i in load(p)])
-    assert s.precision >= 0.98 and s.recall >= 0.91, (s.precision, s.recall)
+    assert s.precision >= 0.98 and s.recall >= 0.96, (s.precision, s.recall)
 
 
 def test_the_seeds_give_their_bids():
