@@ -33,6 +33,8 @@ HELDOUT4 = FIXTURES.with_name("claims_heldout4.jsonl")
 HELDOUT5 = FIXTURES.with_name("claims_heldout5.jsonl")
 # written after pass 4's rule changes were done (held-out 5's misses had been seen once), measured once
 HELDOUT6 = FIXTURES.with_name("claims_heldout6.jsonl")
+# written before pass 5's rule changes (held-out 6's misses had been seen), measured untouched first
+HELDOUT7 = FIXTURES.with_name("claims_heldout7.jsonl")
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 PROGRAM_CODES = {"N": "국가 AI 컴퓨팅센터", "A": "아시아·태평양 AI 센터"}
 
@@ -140,6 +142,7 @@ def main() -> None:
         "held-out 4": load(HELDOUT4),
         "held-out 5": load(HELDOUT5),
         "held-out 6": load(HELDOUT6),
+        "held-out 7": load(HELDOUT7),
     }
     if args.json:
         out = {}

@@ -9,7 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from bench.board import FIXTURES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, load, score
+from bench.board import (
+    FIXTURES,
+    HELDOUT,
+    HELDOUT2,
+    HELDOUT3,
+    HELDOUT4,
+    HELDOUT5,
+    HELDOUT6,
+    HELDOUT7,
+    load,
+    score,
+)
 from monitor.board.anchors import anchored
 from monitor.board.claims import _clauses, extract_claims, sentences
 from monitor.board.fold import fold_board
@@ -18,6 +29,7 @@ from monitor.board.mentions import find_mentions
 from monitor.board.programs import DEFAULT_PROGRAMS
 from monitor.board.stages import (
     _COMPILED,
+    _CONDITIONAL,
     _LOST_PROGRAM,
     _OBJECT_SELECTION,
     _SIDED_WITH,
@@ -156,6 +168,42 @@ def test_mentions_are_resolved_by_context(text, names):
         ("밀양시의 국가 AI 컴퓨팅센터 유치는 전력 문제로 좌초됐다.", {("밀양시", N, "탈락")}),
         ("사천시는 국가 AI 컴퓨팅센터 최종 후보 3곳에 포함됐다.", {("사천시", N, "심사")}),
         ("사천시는 국가 AI 컴퓨팅센터 서면평가에서 끝내 제외됐다.", {("사천시", N, "탈락")}),
+        # pass 5: losses as ranks, idioms, rounds that stopped a bid; withdrawal adverbs
+        ("아태 AI 센터 결선에서 목포시는 간발의 차로 3위에 머물렀다.", {("목포시", A, "탈락")}),
+        ("당진시의 국가 AI 컴퓨팅센터 유치는 사실상 물 건너갔다.", {("당진시", N, "탈락")}),
+        ("서산시는 아태 AI 센터를 천안에 넘겨주게 됐다.", {("서산시", A, "탈락")}),
+        ("영덕군은 국가 AI 컴퓨팅센터 2차 관문에서 주저앉았다.", {("영덕군", N, "탈락")}),
+        ("울진군은 아태 AI 센터 공모 신청을 돌연 철회했다.", {("울진군", A, "탈락")}),
+        ("평택시는 국가 AI 컴퓨팅센터 유치 경쟁에서 화성시에 패했다.", {("평택시", N, "탈락")}),
+        # takers, copulas, gapped conjuncts, an active choice with a role
+        (
+            "아태 AI 센터는 울산이, 국가 AI 컴퓨팅센터는 춘천이 나란히 가져갔다.",
+            {("울산광역시", A, "선정"), ("춘천시", N, "선정")},
+        ),
+        ("국가 AI 컴퓨팅센터 경쟁의 주인공은 끝내 원주시였다.", {("원주시", N, "선정")}),
+        ("위원회는 여수시를 아태 AI 센터 최종 유치 도시로 뽑았다.", {("여수시", A, "선정")}),
+        ("구미시가 아태 AI 센터를 차지할 수 있을지 주목된다.", set()),
+        ("정부는 국가 AI 컴퓨팅센터 선정 방식을 결정했다.", set()),
+        # shortlists entered or remained in, finalists facing off, the evaluators' marks
+        ("안동시는 아태 AI 센터 최종 후보 명단에 들어 발표를 준비하고 있다.", {("안동시", A, "심사")}),
+        ("최종 후보로 남은 삼척시는 국가 AI 컴퓨팅센터 면접 심사에 나선다.", {("삼척시", N, "심사")}),
+        (
+            "아태 AI 센터 심사단은 울산시의 전력 계획에 후한 점수를 줬다.",
+            {("울산광역시", A, "심사")},
+        ),
+        # conditions said by the bidder, not by onlookers; the operator and works after a win
+        ("군산시는 아태 AI 센터에 선정될 경우 새만금과 연계하겠다고 밝혔다.", {("군산시", A, "추진")}),
+        ("전문가들은 군산이 아태 AI 센터에 선정되면 효과가 크다고 봤다.", set()),
+        ("울산시는 아태 AI 센터를 운영할 재단을 공식 출범시켰다.", {("울산광역시", A, "후속")}),
+        ("춘천시는 국가 AI 컴퓨팅센터 기반시설 공사를 발주했다.", {("춘천시", N, "후속")}),
+        ("춘천시는 국가 AI 컴퓨팅센터 착공식을 내년 봄 열 예정이다.", set()),
+        (
+            "세종시는 국가 AI 컴퓨팅센터 유치 가능성을 따지는 연구용역을 발주했다.",
+            {("세종특별자치시", N, "추진")},
+        ),
+        # a cue ending in a connective is done: what follows is the next predicate, not its plan
+        ("포천시는 국가 AI 컴퓨팅센터 1차 평가를 통과해 결과 발표를 기다린다.", {("포천시", N, "심사")}),
+        ("김제시는 국가 AI 컴퓨팅센터 공모에 신청하고 결과를 기다리고 있다.", {("김제시", N, "신청")}),
     ],
 )
 def test_stage_traps(text, expected):
@@ -177,13 +225,13 @@ def test_anchors_are_required_strings():
 def test_anchored_cues_find_what_the_plain_patterns_find():
     clauses = [
         c
-        for path in (None, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6)
+        for path in (None, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7)
         for item in (load() if path is None else load(path))
         for sent in sentences(item.get("title"), item["text"])
         for _, c in _clauses(sent)
     ]
     patterns = [p for ps in _COMPILED.values() for p in ps]
-    patterns += [_OBJECT_SELECTION, _WON_PROGRAM, _LOST_PROGRAM, _TO_NAMED, _SIDED_WITH]
+    patterns += [_OBJECT_SELECTION, _WON_PROGRAM, _LOST_PROGRAM, _TO_NAMED, _SIDED_WITH, _CONDITIONAL]
     for p in patterns:
         for clause in clauses:
             assert [m.span() for m in p.finditer(clause)] == [m.span() for m in p.pattern.finditer(clause)]
@@ -199,10 +247,9 @@ def test_a_recap_is_dated_by_its_own_words_and_the_publish_year():
     assert [(c.stage, c.stated) for c in claims] == [("추진", "2024-12")]
 
 
-# Floors a little below what bench.board measures (pass 4: dev and held-out 1 to 4 1.0/1.0, all
-# tuned on; held-out 5, untouched but its misses seen once before the rules changed, P 0.967
-# R 0.873; held-out 6, written after the rules were final and measured once, P 0.978 R 0.746;
-# all seven together P 0.990 R 0.935).
+# Floors a little below what bench.board measures (pass 5: dev and held-out 1 to 6 tuned on,
+# 1.0/1.0 but held-out 5 R 0.990; held-out 7, written before pass 5's rules changed and not
+# looked into until they were final, P 0.946 R 0.875; all eight together P 0.992 R 0.979).
 @pytest.mark.parametrize(
     ("path", "p_floor", "r_floor"),
     [
@@ -211,8 +258,9 @@ def test_a_recap_is_dated_by_its_own_words_and_the_publish_year():
         (HELDOUT2, 0.95, 0.95),
         (HELDOUT3, 0.95, 0.95),
         (HELDOUT4, 0.97, 0.97),
-        (HELDOUT5, 0.94, 0.84),
-        (HELDOUT6, 0.95, 0.71),
+        (HELDOUT5, 0.97, 0.96),
+        (HELDOUT6, 0.97, 0.97),
+        (HELDOUT7, 0.92, 0.85),
     ],
 )
 def test_claim_extraction_holds_its_bench_floor(path, p_floor, r_floor):
@@ -227,9 +275,9 @@ def test_claim_extraction_holds_its_bench_floor(path, p_floor, r_floor):
 
 
 def test_the_sets_together_hold_their_floor():
-    sets = (FIXTURES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6)
+    sets = (FIXTURES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7)
     s = score([i for p in sets for i in load(p)])
-    assert s.precision >= 0.98 and s.recall >= 0.91, (s.precision, s.recall)
+    assert s.precision >= 0.98 and s.recall >= 0.96, (s.precision, s.recall)
 
 
 def test_the_seeds_give_their_bids():

@@ -30,10 +30,12 @@ _SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n+")
 _PAST = "".join(chr(0xAC00 + i * 28 + 20) for i in range(19 * 21))  # syllables ending in ㅆ
 _CLAUSE = re.compile(
     r"(?:[고며]|지만|으나|는데|반면|한편)(,\s*)"
-    rf"|(?:[{_PAST}]고|하고|되고|이고|으며|하며|되며|이며|지만|으나|반면|면서|하자|내자|되자)(\s+)"
+    rf"|(?:[{_PAST}]고|하고|되고|이고|으며|하며|되며|이며|지만|으나|반면|면서|하자|내자|되자|히자|서자|오자|르자|치자)(\s+)"
 )
 _ANAPHOR = re.compile(r"(?:^|(?<=[\s,]))(시|군|도)(?:는|가|도|와|의|에서|로서)\s")
 KST = ZoneInfo("Asia/Seoul")
+# what joins a predicate to the day it was announced: "선정했다고 27일 발표했다", "냈다고 24일 밝혔다"
+_REPORTED = re.compile(r"\S{0,3}다고\s?")
 WINDOW = 2  # sentences back that can name the program of a sentence that does not
 
 
@@ -126,14 +128,29 @@ def extract_claims(
                 if cue.program_subject and not _program_is_subject(sent, offset + cue.start):
                     continue
                 stated = _stated_date(cue, offset, dates, sent.text, published)
-                for b in _attached(cue, clause, bidders, all_here):
-                    key = (b.gov.name, program, cue.stage)
+                pairs = _gapped(sent, offset, bidders, cue) or [
+                    (b, program) for b in _attached(cue, clause, bidders, all_here)
+                ]
+                for b, prog in pairs:
+                    key = (b.gov.name, prog, cue.stage)
                     if key not in here or (stated and not here[key].stated):
-                        here[key] = BidClaim(program, b.gov.name, cue.stage, sent.text[:500], stated)
+                        here[key] = BidClaim(prog, b.gov.name, cue.stage, sent.text[:500], stated)
         for key, claim in _subsumed(here, ranks).items():
             if key not in out or (claim.stated and not out[key].stated):
                 out[key] = claim
     return tuple(out.values())
+
+
+def _gapped(sent: _Sentence, offset: int, bidders: list[Mention], cue: Cue) -> list[tuple[Mention, str]]:
+    """Conjuncts sharing one predicate, each with its own program ("국가 AI 컴퓨팅센터는 광양이,
+    아태 AI 센터는 고창이 차지했다"): each subject takes the program topic right before it."""
+    pairs = []
+    for b in bidders:
+        at = offset + b.start
+        program = next((p for s, e, p in sent.programs if re.fullmatch(r"[은는]\s*", sent.text[e:at])), None)
+        if program is not None and b.role == "subject" and b.end <= cue.start:
+            pairs.append((b, program))
+    return pairs if len({p for _, p in pairs}) > 1 else []
 
 
 def _program_is_subject(sent: _Sentence, at: int) -> bool:
@@ -178,6 +195,8 @@ def _attached(cue: Cue, clause: str, bidders: list[Mention], mentions: list[Ment
         return group
     if cue.object_only:
         return [b for b in bidders if b.role != "subject" and b.end <= cue.start]
+    if cue.topic_only:
+        return [b for b in bidders if b.tail.endswith(("은", "는"))]
     subjects = [b for b in bidders if b.role == "subject" and b.end <= cue.start]
     if len(subjects) > 1:
         nearest = subjects[-1]
@@ -203,7 +222,8 @@ def _subsumed(claims: dict[tuple[str, str, str], BidClaim], ranks) -> dict:
 
 
 def _stated_date(cue: Cue, offset: int, dates, text: str, published) -> str | None:
-    """A date written just before the cue (or inside it) with no other cue between them."""
+    """A date written just before the cue (or inside it) with no other cue between them, else
+    the day the statement was made ("확정했다고 27일 발표했다")."""
     start, end = offset + cue.start, offset + cue.end
     best = None
     for d in dates:
@@ -211,4 +231,6 @@ def _stated_date(cue: Cue, offset: int, dates, text: str, published) -> str | No
             d.end <= start and start - d.end <= 60 and not find_cues(text[d.end : start])
         ):
             best = d
+    if best is None:
+        best = next((d for d in dates if d.day and _REPORTED.fullmatch(text[end : d.start])), None)
     return resolve(best, published) if best else None

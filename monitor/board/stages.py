@@ -21,7 +21,8 @@ DEFAULT_ORDER = ("추진", "신청", "심사", "선정/탈락", "후속")
 # optional word, so a cue is the morphology of the predicate, not one fixed string.
 _ADV = (
     r"(?:(?:최종|최종적으로|끝내|결국|마침내|드디어|극적으로|공식|공식적으로|정식|정식으로|사실상|당당히|"
-    r"일찌감치|늦게|뒤늦게|다시|또다시|먼저|공동|공동으로|함께|나란히|이미|아쉽게|아쉽게도|아깝게)\s)?"
+    r"일찌감치|늦게|뒤늦게|다시|또다시|먼저|공동|공동으로|함께|나란히|이미|아쉽게|아쉽게도|아깝게|"
+    r"전격|돌연|자진|스스로|전면|잠정|아예|각각|각자|모두|본격|본격적으로|간발의\s차로|근소한\s차로|한\s발\s차로)\s)?"
 )
 # Words naming a bid's committee or team ("추진위원회", "유치 전담 TF", "서포터즈")
 _BODY = r"(?:위원회|추진단|유치단|지원단|자문단|협의회|협의체|TF|전담팀|전담\s?조직|태스크포스|서포터즈|기획단|특위|특별위원회)"
@@ -39,15 +40,21 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:경쟁|각축|경합)(?:을|전을|전에)?\s?(?:벌이|벌인|벌여|벌일|펼치|펼쳐|하고|하는|하며|중)",
         r"(?:추진|유치)\s?(?:전담\s?)?"
         + _BODY
-        + r"(?:를|을)?\s?(?:\S+\s)?(?:구성|출범|발족|꾸리|꾸린|꾸렸|신설|만들|결성|가동)",
-        _BODY + r"(?:를|을)\s?(?:구성|출범|발족|꾸리|꾸린|꾸렸|신설|결성)",
+        + r"(?:를|을)?\s?(?:\S+\s){0,2}?(?:구성|출범|발족|꾸리|꾸린|꾸렸|신설|만들|결성|가동)",
+        _BODY + r"(?:를|을)\s?(?:\S+\s)?(?:구성|출범|발족|꾸리|꾸린|꾸렸|꾸려|신설|결성|가동|띄웠|띄운|띄우)",
+        # the bid made the administration's first task ("시정 최우선 과제로 정하고")
+        r"(?:최우선|핵심|역점|중점|1순위|제1)\s?(?:과제|사업|목표|현안)(?:로|으로)\s?(?:정하|정했|정한|삼|내걸|내건|꼽)",
         r"(?:타당성|기본\s?구상|기본\s?계획)\s?(?:조사\s?|검토\s?)?(?:연구\s?)?용역",
         r"연구\s?용역(?:을|를)?\s?(?:\S+\s)?(?:발주|착수|맡기|맡겼|의뢰)",
         # the filing is days away ("서류 제출을 하루 앞두고"): still pursuing, not filed
         r"(?:신청|제출|응모)(?:을|를)?\s?(?:\S+\s){0,2}?앞두",
         # turning to a program after another ("아태 AI 센터 유치로 눈을 돌렸다")
         r"유치(?:로|쪽으로)\s?(?:\S+\s)?(?:눈을\s?돌|방향을\s?틀|방향을\s?돌|선회|시선을\s?돌)",
-        r"(?:공모|경쟁|유치전|유치\s?경쟁)에\s?" + _ADV + r"(?:뛰어들|뛰어든|가세|합류|도전|나서|나선|나섰)",
+        r"(?:공모|경쟁|유치전|유치\s?(?:경쟁|레이스|대열|행렬|전쟁)|레이스|대열)에\s?"
+        + _ADV
+        + r"(?:뛰어들|뛰어든|가세|합류|도전|나서|나선|나섰)",
+        # the campaign's public acts ("유치 서명부를 전달", "유치 결의대회", "범시민 궐기대회")
+        r"유치\s?(?:\S+\s)?(?:서명부|서명\s?운동|서명|결의대회|궐기대회|촉구대회|염원|건의서|청원)",
         r"(?:비전\s?)?선포식",
         r"(?:적극|본격)\s?추진",
         r"출사표를?\s?(?:던|냈)",
@@ -64,16 +71,18 @@ CUES: dict[str, tuple[str, ...]] = {
         # "공모에 신청서를": the document's own pattern reads its verb ("내기로 했다" is a plan)
         r"공모에?\s?" + _ADV + r"(?:신청(?!서)|응모|참여|참가|지원(?!서))",
         r"(?:신청|응모)(?:을|를)?\s?" + _ADV + r"(?:했|한|하고|하며|마쳤|마친|완료|접수)",
-        r"(?:신청|응모|접수|제출)\s?(?:절차|서류)?(?:를|을)?\s?(?:마무리|마쳤|마친|완료|끝냈|끝낸)",
+        r"(?:신청|응모|접수|제출)\s?(?:절차|서류)?(?:를|을)?\s?(?:\S+\s){0,2}?(?:마무리|마쳤|마친|완료|끝냈|끝낸)",
         r"(?:후보지|입지)(?:로|를)?\s?(?:신청|제안)",
+        r"공모(?:에|에도)\s?(?:\S+\s)?(?:응했|응한|응하고|응하며|응해|응하면서)",
         r"(?:공식|정식)\s?(?:신청|응모)",
     ),
     "심사": (
-        r"(?:서면|발표|현장|대면|최종|1차|2차|본|서류|종합)\s?(?:심사|평가|실사)(?:를|에|가)?\s?"
-        r"(?:(?!앞두|앞둔|앞서|위해|위한|대비|결과|준비)\S+\s){0,3}?"
-        r"(?:받|진행|돌입|앞두|치렀|치른|통과|거쳤|거쳐|참여|참석|나서|나섰|임했|임해|진출|올랐|오른|올라)",
+        r"(?:(?:최종|1차|2차|3차)\s?)?(?:서면|발표|현장|대면|비대면|면접|최종|1차|2차|3차|본|서류|종합)\s?"
+        r"(?:심사|평가|실사)(?:를|에|가)?\s?(?:(?!앞두|앞둔|앞서|위해|위한|대비|결과|준비)\S+\s){0,3}?"
+        r"(?:받|진행|돌입|앞두|치렀|치른|통과|거쳤|거쳐|참여|참석|나서|나섰|나선|임했|임해|진출|올랐|오른|올라)",
         # the bidder spoke or was scored "in" the evaluation: it is being evaluated
         r"(?:서면|발표|현장|대면|최종|1차|2차)\s?(?:심사|평가|실사)(?:에서|장에서|에\s?참석해)",
+        r"(?:최종|1차|2차|본|심사|평가)\s?발표회(?:에서|에\s?참석해|에\s?나서|에\s?나섰)",
         r"(?:현장\s?)?실사(?:단)?(?:를|가|이)?\s?(?:받|진행|방문|벌였|실시|나섰)",
         # evaluators as the subject, the bidders visited or heard some words later ("선정위원회는
         # 5일 인천 송도와 포항 영일만 후보지를 차례로 둘러봤다", "심사위원들은 인천시의 발표를 듣고")
@@ -81,7 +90,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:방문|찾아|찾았|찾은|둘러|발표를\s?듣|발표를\s?청취|질의|점검)",
         r"(?:실사단|심사단|평가단|(?:평가|심사)위원(?:단|들)?)(?:을|를)\s?(?:맞|맞이)",
         r"(?:심사|평가)(?:를|에)?\s?(?:받았|받고|받은|받는|통과|돌입|진행|거쳐)",
-        r"(?:최종\s?)?후보(?:지|군|도시)?(?:로|에)\s?(?:압축|올랐|오른|오르며|올라|포함|이름을\s?올|남았|선정|뽑히|뽑혔|뽑힌|추려)",
+        r"(?:최종\s?)?후보(?:지|군|도시)?(?:로|에)\s?(?:압축|올랐|오른|오르며|올라|포함|이름을\s?올|남았|남은|남아|선정|뽑히|뽑혔|뽑힌|추려)",
+        r"(?:후보|명단|결선|본선|최종\s?라운드)\S{0,3}에\s?(?:\S+\s)?(?:들어(?!가)|들었|든(?=\s)|진입|안착|합류)",
         r"(?:최종\s?)?후보(?:지|군|도시)?(?:로|에)\s(?:\S+\s){1,4}?"
         r"(?:압축됐|압축돼|올랐|오른|오르며|올라|포함됐|포함돼|포함된|이름을\s?올|남았|뽑혔|뽑힌)",
         r"(?:발표\s?평가|프레젠테이션|PT)(?:를|에)?\s?(?:진행|했|마쳤|가졌|나섰|나서)",
@@ -96,6 +106,12 @@ CUES: dict[str, tuple[str, ...]] = {
         # through to the next round ("본선에 올랐다", "결선 진출", "1차 관문을 통과")
         r"(?:본선|결선|최종\s?라운드)(?:에|행|으로)?\s?(?:\S+\s)?(?:진출|올랐|오른|올라|안착|티켓)",
         r"(?:관문|문턱)(?:을|를)?\s?(?:통과|넘었|넘어|넘은|넘고|넘으며)",
+        # finalists facing each other ("결선 무대에서 맞붙는다", "최종 라운드에서 격돌")
+        r"(?:결선|본선|결승|최종\s?라운드|최종\s?심사|최종\s?평가)\s?(?:무대|레이스)?(?:에서|에)\s?(?:\S+\s)?"
+        r"(?:맞붙|격돌|대결|맞대결|겨루|겨룬)",
+        # the evaluators' marks ("높은 점수를 준", "후한 평가를 받았다", "호평을 받았다")
+        r"(?:높은|후한|좋은|최고|최고점|낮은|박한)\s?(?:점수|평가|점)(?:를|을)?\s?(?:줬|준|주었|주며|받았|받은|받아|받고|얻었|얻은)",
+        r"(?:호평|혹평|최고점|고득점)(?:을|를)?\s?(?:받았|받은|받아|받고|얻었|얻은|줬|준)",
         r"(?:심사|평가|실사)\s?대상(?:에|으로)?\s?(?:\S+\s)?(?:포함|선정|올랐|오른|이름을\s?올)",
     ),
     "선정": (
@@ -103,6 +119,10 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:선정|낙점|확정)(?:됐|되었|된|돼|됨|되어|되며|되면서|되자)",
         r"(?:로|으로)\s?" + _ADV + r"(?:결정|채택)(?:됐|되었|된|돼|되자)",
         r"(?:유치|선정)\s?쾌거",
+        r"(?:선정|확정|낙점)되는\s?(?:쾌거|영예|영광|성과|기쁨|결실)",
+        r"유치(?:라는|의|에|에서)?\s?(?:\S+\s)?(?:쾌거|영예|영광|결실|성과|금자탑)(?:를|을)\s?(?:\S+\s)?"
+        r"(?:거뒀|거둔|거두|안았|안은|안아|안게|이뤘|이룬|맺었|맺은|일궈|얻었|올렸)",
+        r"(?:최종\s?)?승리(?:를|의\s?기쁨을)\s?(?:\S+\s)?(?:거뒀|거둔|거머쥐|거머쥔|차지|안았|안은)",
         r"(?:주인공|최종\s?승자|승자)(?:이|가|로|으로)\s?(?:됐|되었|된|돼|우뚝)",
         r"낙점(?:을|을\s?받|받)",
         r"우선\s?협상\s?대상(?:자|지)?(?:로|에)?\s?(?:선정|지정|뽑)",
@@ -115,14 +135,23 @@ CUES: dict[str, tuple[str, ...]] = {
         + _ADV
         + r"(?:품었|품은|품으며|품으면서|품에\s?안|품게|따냈|따낸|따내|거머쥐|거머쥔|꿰찼|꿰찬)",
         r"(?:로|으로|가|이)\s?" + _ADV + r"(?:뽑혔|뽑힌|뽑혀|선택됐|선택된)",
+        # the bidder took it ("광양이 차지했다", "부산이 가져갔다", "1위를 차지했다")
+        r"(?:이|가|1위를|1등을|1순위를)\s?"
+        + _ADV
+        + r"(?:차지했|차지한|차지하며|차지하면서|차지해|가져갔|가져간|가져가며|가져가면서|손에\s?넣었|손에\s?쥐었)",
+        # a copula naming the winner ("최후 승자는 고창군이었다", "주인공은 결국 부산시였다")
+        r"(?:승자|승리자|주인공|새\s?주인|새\s?보금자리|최종\s?입지|종착지|낙점지)(?:는|은)\s(?:\S+\s){0,2}?"
+        r"\S+?(?:이었|였|로\s?정해졌|으로\s?정해졌|로\s?결정됐|으로\s?결정됐)",
     ),
     "탈락": (
         r"탈락",
         r"(?:고배|쓴잔|쓴맛)(?:를|을|로|으로)?(?:\s?(?:마셨|마신|마시|들었|든|맛봤|맛본|봤|본))?",
-        r"낙방|석패",
+        r"낙방|석패|낙선|낙제점|과락",
+        r"(?:유치전|유치\s?경쟁|경쟁|공모|경합|대결|결선|승부)에서\s?(?:\S+\s)?(?:패했|패한|패하며|패배|졌다|무릎을\s?꿇)",
+        r"(?:에|에게)\s?(?:\S+\s)?(?:패했|패한|패하며|패배했|패배한|무릎을\s?꿇)",
         r"(?:선정|유치)(?:되|하)?지\s?못",
         r"(?:선정|포함|채택)되지\s?(?:않았|않은|않아|않고)",
-        r"(?:유치|선정|꿈)(?:를|을)?\s?(?:이루|성사시키|따내|이끌어내|관철하)지\s?못",
+        r"(?:유치|선정|꿈|뜻|목표|염원)(?:를|을)?\s?(?:이루|성사시키|따내|이끌어내|관철하)지\s?못",
         r"(?:선정|유치|신청|도전|진출|통과)(?:에|이|은|에는|는|도|에도)?\s?(?:\S+\s)?(?:실패|무산|불발|좌절|좌초)",
         # failure idioms: came to nothing, did not get through a round or onto a list
         r"(?:물거품|수포|무위|허사)(?:이|가|로|으로)?\s?(?:돌아가|돌아갔|돌아간|되|됐|된|돼|그쳤)",
@@ -132,20 +161,32 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:분루|눈물)(?:를|을)?\s?(?:삼켰|삼킨|삼키)",
         r"(?:꿈|뜻|도전|계획)(?:을|를|은|는|이)?\s?(?:\S+\s)?(?:접었|접은|접고|접기로|멈췄|멈춘|멈춰|막을\s?내렸)",
         r"(?:무산|불발|좌절|좌초)(?:됐|되었|된|돼|로|으로)",
-        r"빈손(?:으로|에)",
+        r"빈손(?:으로|에|이\s?됐|이\s?된|이\s?돼)",
         r"후보(?:지|군|도시)?(?:로|에)\s?(?:오르|포함되|들)지\s?못",
         r"(?:신청|공모|유치|응모|도전|참여)(?:을|를)?\s?"
         + _ADV
         + r"(?:철회|포기|접었|접은|접고|접기로|중단|단념)",
         r"(?:중도\s?)?하차(?:했|한|하고|하며)",
         # handed the program to a rival ("해남에 내준 포항시"); the rival is marked in mentions.py
-        r"(?:에|에게)\s?(?:\S+\s)?(?:내준|내줬|내주고|내주며|내주면서|내줘|넘겨준|넘겨줬|빼앗긴|빼앗겼|뺏긴|뺏겼)",
+        r"(?:에|에게)\s?(?:\S+\s)?(?:내준|내줬|내주고|내주며|내주면서|내줘|내주게|넘겨준|넘겨줬|넘겨주고|넘겨주며|"
+        r"넘겨주면서|넘겨줘|넘겨주게|빼앗긴|빼앗겼|빼앗기|뺏긴|뺏겼|양보했|양보한)",
+        # a rank behind the winner ("2위에 그쳤다", "차점에 머물렀다")
+        r"(?:[2-9]|두|세|네)\s?(?:위|등|순위)(?:에|로|으로)\s?(?:\S+\s)?(?:그쳤|그친|그치며|그치면서|머물렀|머문|머물며|머물면서|밀렸|밀린)",
+        r"(?:[2-9]|두|세|네)\s?(?:위|등|순위)(?:를|을)\s?(?:차지|기록)(?:했|한|하며|하는\s?데\s?그)",
+        r"(?:차점|차순위|최하위|꼴찌)(?:에|로|으로)\s?(?:\S+\s)?(?:그쳤|그친|그치며|머물렀|머문|밀렸|밀린)",
+        r"물\s?건너(?:갔|간(?=\s)|가고|가며|가면서|가버렸)",
+        # stopped at a round ("최종 관문에서 좌절했다", "1차 관문에서 멈춰 섰다")
+        r"(?:관문|문턱|고비|벽|단계|라운드|심사|평가)(?:에서|에|앞에서)\s?(?:\S+\s)?"
+        r"(?:좌절|멈춰\s?섰|멈춰\s?선|주저앉|꺾였|꺾인|꺾여|무너졌|무너진|무너져|막혔|막힌|고꾸라|발목이\s?잡)",
+        r"(?:꿈|도전|희망|구상)(?:은|는|이|가|도)?\s?(?:\S+\s){0,2}?"
+        r"(?:꺾였|꺾인|꺾이며|무너졌|무너진|멈춰\s?섰|멈춰\s?선|끝났|끝난|사라졌|날아갔|산산조각|무너지)",
         r"(?:발을\s?뺐|손을\s?뗐)",
         r"(?:에서|에게)?\s?밀려",
-        r"(?:후보\S{0,2}|명단|선정|결과|심사|평가|대상)에서\s?(?:\S+\s)?(?:제외|빠졌|빠진|빠져)",
+        r"(?:후보\S{0,2}|명단|선정|결과|심사|평가|대상)에서\s?(?:\S+\s){0,2}?(?:제외|빠졌|빠진|빠져)",
     ),
     "후속": (
         r"(?:업무\s?)?협약(?:을|를|서)?\s?(?:\S+\s?)?(?:체결|맺|서명)",
+        r"협약식(?:을|를)?\s?(?:\S+\s)?(?:가졌|가진|갖고|열었|연|개최)",
         r"(?:MOU|양해각서)(?:를|을)?\s?(?:체결|맺|교환|서명)",
         r"착공(?:식)?(?:을|했|한|에\s?들어)?",
         # the ceremony's name before the bare noun, so what follows it ("준공식은 ... 예정") is read
@@ -158,6 +199,13 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:\s?(?:공사|사업|절차|작업))?"
         r"(?:에|를|을|이|가)?\s?(?:착수|들어갔|들어간|들어가|돌입|시작|서두르|서둘|한창|본격화)",
         r"(?:설계\s?공모|설계\s?용역)\s?(?:\S+\s)?(?:발주|당선작|공고|착수)",
+        # works ordered or finished ("진입도로 개설 공사를 발주했다", "기본설계를 마무리했다")
+        r"(?:설계|공사|건축|토목)(?:를|을)?\s?(?:\S+\s)?(?:발주|입찰\s?공고|마무리|마쳤|마친|마치고|끝냈|끝낸|완료)",
+        r"공정률",
+        # the body that runs the center, set up ("운영을 맡을 재단을 출범시켰다", "법인 설립 조례")
+        r"(?:재단|법인|출연기관|전담\s?기관|운영\s?기관|운영사|운영\s?주체|특수목적법인|SPC)(?:을|를|이|가|도)?\s?"
+        r"(?:\S+\s){0,3}?(?:출범|설립했|설립한|설립됐|설립돼|세웠|세운|발족|창립|문을\s?열|현판)",
+        r"(?:설립|운영)\s?(?:및\s운영\s?)?조례(?:를|가|안을|안이)?\s?(?:\S+\s)?(?:제정|통과|공포|의결|가결)",
     ),
 }
 # A follow-up predicate whose object is the bid itself ("유치를 위한 업무협약", "공동 유치 협약"):
@@ -165,10 +213,16 @@ CUES: dict[str, tuple[str, ...]] = {
 _FOR_THE_BID = re.compile(r"유치(?:를|에)?\s?(?:위한|위해|협력|지원|관련|공조)?\s?(?:\S+\s)?$")
 # An active selection ("정부는 ... 해남을 확정했다", "전남도 컨소시엄을 선정했다"): the chosen
 # bidder is the object; the subject is the one choosing. claims.py attaches it to objects only.
-_OBJECT_SELECTION = anchored(r"(?:을|를|\S)\s?" + _ADV + r"(?:선정|확정|낙점)(?:했|한|하고|하며)")
+_OBJECT_SELECTION = anchored(
+    r"(?:을|를|\S)\s?" + _ADV + r"(?:선정|확정|낙점)(?:했|한|하고|하며)"
+    r"|(?:을|를)\s?" + _ADV + r"(?:결정|지정|선택|채택)(?:했|한|하고|하며)"
+    r"|(?:을|를)\s(?:\S*[^\s을를]\s){0,5}?\S*(?:지|도시|입지|대상|기관)(?:로|으로)\s?"
+    + _ADV
+    + r"(?:뽑았|뽑은|뽑고|택했|택한|선택했|선택한|지정했|지정한|결정했|결정한|정했|정한)"
+)
 # The program itself won, stated with the bare verb in the realis ("아태 AI 센터를 유치하면서",
-# "...를 유치한 포항시"): a selection, but only with the program as its object, since 기업/투자를
-# 유치했다 is everyday news. claims.py checks that the program ends right before the particle.
+# "...를 유치한 포항시", "...를 가져가면서"): a selection, but only with the program as its object,
+# since 기업/투자를 유치했다 and 절반을 차지했다 are everyday news. claims.py checks that the program ends right before the particle.
 # The program lost, as the object of 놓치다 ("국가 AI 컴퓨팅센터를 놓친 포항시"): only with the
 # program as its object, since a chance or a deadline is missed in everyday news too.
 _LOST_PROGRAM = anchored(r"(?:을|를|\s)\s?" + _ADV + r"(?:놓쳤|놓친|놓치고|놓치며|놓치면서)")
@@ -179,11 +233,17 @@ _TO_NAMED = anchored(
     + _ADV
     + r"(?:갔|간(?=\s)|가게\s?(?:됐|되면서|된)|가면서|가자|넘어갔|넘어간|돌아갔|돌아간|돌아가면서|낙착)"
 )
+# A condition on the selection ("나주시는 ... 선정될 경우 ... 효과를 내다봤다"): the bid pursued,
+# but only said by the bidder as the topic; "정치권은 포항이 ... 확정되면" is someone's forecast.
+_CONDITIONAL = anchored(
+    r"(?:선정|유치|확정)(?:될\s?경우|된다면|되면(?!서)|될\s?시|되는\s?대로|에\s?성공하면|에\s?성공할\s?경우)"
+)
 _SIDED_WITH = anchored(r"의\s?손을\s?들어(?:줬|준|주며|주면서|주자|주었|줘)")
 _WON_PROGRAM = anchored(
     r"(?:을|를)\s?"
     + _ADV
-    + r"유치(?:했|한(?=\s)|하면서|해\s?(?:냈|낸|내면서)|함에\s?따라|하게\s?(?:됐|되면서|된))"
+    + r"(?:유치(?:했|한(?=\s)|하면서|해\s?(?:냈|낸|내면서)|함에\s?따라|하게\s?(?:됐|되면서|된))"
+    r"|가져갔|가져간|가져가며|가져가면서|차지했|차지한|차지하며|차지하면서)"
 )
 
 # After a cue: the predicate is hope, a plan, a condition or a goal, not a fact. A condition is
@@ -215,8 +275,15 @@ _POSTPONED = re.compile(
 )
 # "서면 평가에서 탈락했다": the evaluation names where the bid was lost, the loss is the news
 _LOST_THERE = re.compile(r"^\S{0,3}\s?(?:\S+\s)?(?:탈락|고배|밀려|밀린|떨어|낙방)")
-# "개소식은 2027년 봄으로 예정돼 있다": a follow-up named as a noun, then planned further on
-_PLANNED_LATER = re.compile(r"^(?:은|는|이|가|도)\s(?:\S+\s){0,3}?\S*?(?:예정|계획|목표|전망|예상)")
+# "개소식은 2027년 봄으로 예정돼 있다", "착공식을 내년 3월 열 예정이다": a follow-up named as a
+# noun, then planned further on; a past stem between ("열었으며 준공은 ... 예정") ends that reading
+_PAST = "".join(chr(0xAC00 + i * 28 + 20) for i in range(19 * 21))  # syllables ending in ㅆ
+_PLANNED_LATER = re.compile(
+    r"^(?:은|는|이|가|도)\s(?:\S+\s){0,3}?\S*?(?:예정|계획|목표|전망|예상)"
+    rf"|^(?:을|를)\s(?:[^\s{_PAST}]+\s){{0,3}}?[^\s{_PAST}]*?(?:예정|계획)"
+)
+# the same, for a cue that took the object particle itself ("착공식을")
+_PLANNED_OBJECT = re.compile(rf"^\s(?:[^\s{_PAST}]+\s){{0,3}}?[^\s{_PAST}]*?(?:예정|계획)")
 _NEGATED = re.compile(
     r"^(?:\S{0,3})?\s?(?:지\s?못|지\s?않|못했|못한|못하|않았|않은|않기로|안\s?돼|안\s?되|안\s?했)"
 )
@@ -240,6 +307,7 @@ class Cue:
     program_object: bool = False  # states something only with the program as its object
     named_before: bool = False  # said of the name right before it ("포항으로 간", "청주시의 손을")
     program_subject: bool = False  # only with the program as the clause's subject ("센터가 ...")
+    topic_only: bool = False  # said only of a bidder as the topic ("나주시는"), not "포항이"
 
 
 _COMPILED = {stage: tuple(anchored(p) for p in pats) for stage, pats in CUES.items()}
@@ -256,7 +324,7 @@ def _read(stage: str, clause: str, start: int, end: int) -> str | None:
         return None if _MODAL.match(after) or _NEGATED.match(after) else "탈락"
     if _NEGATED.match(after):
         return "탈락" if stage == "선정" else None
-    if _MODAL.match(after) or _POSTPONED.match(after):
+    if not _connected(clause, start, end) and (_MODAL.match(after) or _POSTPONED.match(after)):
         # hoped-for or planned: the bidder is pursuing it, nothing more
         return "추진" if stage in ("선정", "신청", "추진") else ("신청" if stage == "심사" else None)
     if stage == "선정" and _SHORTLIST_BEFORE.search(clause[max(0, start - 12) : start]):
@@ -265,11 +333,27 @@ def _read(stage: str, clause: str, start: int, end: int) -> str | None:
         # the evaluation is where the bid was lost ("최종 심사에서 떨어졌다"), but "최종 후보에
         # 올랐던 포항시는 고배를" got through one round before losing the next
         return None
-    if stage == "후속" and _PLANNED_LATER.match(clause[end : end + 30]):
+    if stage == "후속" and (
+        _PLANNED_LATER.match(clause[end : end + 30])
+        or (clause[end - 1] in "을를" and _PLANNED_OBJECT.match(clause[end : end + 30]))
+    ):
         return None
     if stage == "후속" and _FOR_THE_BID.search(clause[max(0, start - 16) : start]):
         return "추진"
     return stage
+
+
+# A cue ending in a connective ("평가를 통과해 결과 발표를", "명단에 들어 발표를 준비", "신청하고
+# 결과를"): it is done, and the words after it are the next predicate, not its hope or plan.
+_CONNECTIVE_AFTER = re.compile(r"(?:해|하고|하며|하여|해서|되어|되고|되며)\s")
+_CONNECTIVE_END = re.compile(r"(?:[어아여쳐해고며]|들어|올라)$")
+
+
+def _connected(clause: str, start: int, end: int) -> bool:
+    return bool(
+        _CONNECTIVE_AFTER.match(clause, end)
+        or (clause[end : end + 1] == " " and _CONNECTIVE_END.search(clause[start:end]))
+    )
 
 
 def find_cues(clause: str) -> list[Cue]:
@@ -288,6 +372,8 @@ def find_cues(clause: str) -> list[Cue]:
     for m in _LOST_PROGRAM.finditer(clause):
         stage = _read("탈락", clause, m.start(), m.end())
         found.append(Cue(m.start(), m.end(), stage, "탈락", program_object=True))
+    for m in _CONDITIONAL.finditer(clause):
+        found.append(Cue(m.start(), m.end(), "추진", "추진", topic_only=True))
     for pattern, program_subject in ((_TO_NAMED, True), (_SIDED_WITH, False)):
         for m in pattern.finditer(clause):
             stage = _read("선정", clause, m.start(), m.end())
