@@ -87,6 +87,16 @@ class StoredClaim:
 
 
 @dataclass(frozen=True, slots=True)
+class PairCounts:
+    """How much is said of one (program, bidder): articles and outlets with a claim, and the
+    latest report date."""
+
+    articles: int
+    outlets: int
+    last_mention: str
+
+
+@dataclass(frozen=True, slots=True)
 class BoardRow:
     """One bidder's bid for one program: its current stage and since when, with evidence."""
 

@@ -328,6 +328,47 @@ def test_fold_takes_the_furthest_stage_since_its_first_report():
     )
 
 
+def test_the_deciding_claims_fold_to_the_rows_all_the_claims_fold_to(tmp_path):
+    """Storage hands the fold only the earliest and latest claim of each pair and stage, with
+    the pairs' counts from SQL: the rows must be those of folding every claim."""
+    import random
+
+    from storage.board import claims_for, deciding_claims
+    from storage.db import open_db
+
+    db = open_db(tmp_path / "b.db")
+    rng = random.Random(7)
+    stages = ["추진", "신청", "심사", "선정", "탈락"]
+    for a in range(1, 121):
+        day = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        db.execute(
+            "INSERT INTO articles(id, canonical_url, url, source, published, body, site_name, content_hash, "
+            "first_seen, updated_at) VALUES (?, ?, ?, 's', ?, 'b', ?, ?, '2025-01-01', '2025-01-01')",
+            (
+                a,
+                f"http://x/{a}",
+                f"http://x/{a}",
+                day if a % 5 else None,
+                rng.choice(["o1", "o2", None]),
+                str(a),
+            ),
+        )
+        for bidder in rng.sample(["포항시", "구미시", "해남군"], rng.randint(1, 2)):
+            for stage in rng.sample(stages, rng.randint(1, 2)):
+                stated = rng.choice([None, None, f"2024-{rng.randint(1, 12):02d}"])
+                db.execute(
+                    "INSERT INTO bid_claims(article_id, program, bidder, stage, evidence, stated, created_at) "
+                    "VALUES (?, ?, ?, ?, 'e', ?, 'now')",
+                    (a, N, bidder, stage, stated),
+                )
+    every = fold_board(claims_for(db), DEFAULT_PROGRAMS)
+    deciding, counts = deciding_claims(db)
+    assert len(deciding) < len(claims_for(db)) / 3
+    assert fold_board(deciding, DEFAULT_PROGRAMS, counts) == every
+    claims, pair_counts = deciding_claims(db, {(N, "구미시")})
+    assert fold_board(claims, DEFAULT_PROGRAMS, pair_counts) == [r for r in every if r.bidder == "구미시"]
+
+
 def test_programs_config_defaults_and_is_editable():
     assert parse_settings("", environ={}).programs == DEFAULT_PROGRAMS
     text = Path(__file__).resolve().parents[1].joinpath("monitor", "default.toml").read_text("utf-8")
