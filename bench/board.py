@@ -35,6 +35,8 @@ HELDOUT5 = FIXTURES.with_name("claims_heldout5.jsonl")
 HELDOUT6 = FIXTURES.with_name("claims_heldout6.jsonl")
 # written before pass 5's rule changes (held-out 6's misses had been seen), measured untouched first
 HELDOUT7 = FIXTURES.with_name("claims_heldout7.jsonl")
+# written by someone who never read the rules or the other sets, measured once, never tuned on
+HELDOUT8 = FIXTURES.with_name("claims_heldout8.jsonl")
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 PROGRAM_CODES = {"N": "국가 AI 컴퓨팅센터", "A": "아시아·태평양 AI 센터"}
 
@@ -143,6 +145,7 @@ def main() -> None:
         "held-out 5": load(HELDOUT5),
         "held-out 6": load(HELDOUT6),
         "held-out 7": load(HELDOUT7),
+        "held-out 8": load(HELDOUT8),
     }
     if args.json:
         out = {}

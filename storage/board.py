@@ -15,6 +15,7 @@ from datetime import datetime
 
 import sqlite_utils
 
+from .db import CLAIM_REPORTS_SQL
 from .models import BidClaim, BoardChange, BoardRow, PairCounts, StoredClaim, to_db_time
 
 Pair = tuple[str, str]  # (program, bidder)
@@ -31,51 +32,60 @@ def _pairs_of(db: sqlite_utils.Database, article_id: int) -> set[Pair]:
 
 
 _CLAIMS = """SELECT c.program, c.bidder, c.stage, c.evidence, c.stated, c.article_id, a.canonical_url, a.title,
-       COALESCE(a.site_name, a.source, '') AS outlet,
-       substr(COALESCE(a.published, a.first_seen), 1, 10) AS reported
+       c.outlet, c.reported
 FROM bid_claims c JOIN articles a ON a.id = c.article_id"""
+_PAIR = " WHERE c.program = ? AND c.bidder = ?"
 
 
-def claims_for(db: sqlite_utils.Database, pairs: set[Pair] | None = None) -> list[StoredClaim]:
-    """Stored claims (of the given pairs, else all) with their article's URL, outlet and date."""
-    if pairs is None:
-        return [StoredClaim(*r) for r in db.execute(_CLAIMS + " ORDER BY c.id")]
-    out: list[StoredClaim] = []
-    for program, bidder in sorted(pairs):
-        rows = db.execute(_CLAIMS + " WHERE c.program = ? AND c.bidder = ? ORDER BY c.id", (program, bidder))
-        out += [StoredClaim(*r) for r in rows]
-    return out
+def claims_for(db: sqlite_utils.Database) -> list[StoredClaim]:
+    """Every stored claim with its article's URL, outlet and date."""
+    return [StoredClaim(*r) for r in db.execute(_CLAIMS + " ORDER BY c.id")]
 
 
 def deciding_claims(
     db: sqlite_utils.Database, pairs: set[Pair] | None = None
 ) -> tuple[list[StoredClaim], dict[Pair, PairCounts]]:
-    """What a fold needs (of the given pairs, else all): per pair and stage the claim first
+    """What a fold needs (of the given pairs, else of all): per pair and stage the claim first
     dated (by its stated date, else its report) and the one last reported, ties to the lower
-    article id, and each pair's counts."""
-    ranked = f"""SELECT *, ROW_NUMBER() OVER (PARTITION BY program, bidder, stage
-                                            ORDER BY COALESCE(stated, reported), article_id) AS first,
-                         ROW_NUMBER() OVER (PARTITION BY program, bidder, stage
-                                            ORDER BY reported DESC, article_id DESC) AS last
-                 FROM ({_CLAIMS} {{where}})"""
-    counts_sql = f"""SELECT program, bidder, COUNT(DISTINCT article_id), COUNT(DISTINCT outlet), MAX(reported)
-                     FROM ({_CLAIMS} {{where}}) GROUP BY program, bidder"""
+    article id, and each pair's counts. A pair's are two index lookups per stage."""
+    if pairs is None:
+        return _all_deciding(db)
     claims: list[StoredClaim] = []
     counts: dict[Pair, PairCounts] = {}
-    for where, params in _pair_filters(pairs):
-        rows = db.execute(f"SELECT * FROM ({ranked.format(where=where)}) WHERE first = 1 OR last = 1", params)
-        claims += [StoredClaim(*r[:10]) for r in rows]
-        for program, bidder, articles, outlets, last in db.execute(counts_sql.format(where=where), params):
-            counts[(program, bidder)] = PairCounts(articles, outlets, last)
+    for pair in sorted(pairs):
+        stages = [r[0] for r in db.execute("SELECT DISTINCT stage FROM bid_claims c" + _PAIR, pair)]
+        for stage in stages:
+            for order in (
+                "COALESCE(c.stated, c.reported), c.article_id",
+                "c.reported DESC, c.article_id DESC",
+            ):
+                row = db.execute(f"{_CLAIMS}{_PAIR} AND c.stage = ? ORDER BY {order} LIMIT 1", (*pair, stage))
+                claims.append(StoredClaim(*row.fetchone()))
+        if stages:
+            counts[pair] = PairCounts(*db.execute(_COUNTS + _PAIR, pair).fetchone())
     return claims, counts
 
 
-def _pair_filters(pairs: set[Pair] | None):
-    if pairs is None:
-        yield "", ()
-        return
-    for pair in sorted(pairs):
-        yield "WHERE c.program = ? AND c.bidder = ?", pair
+_COUNTS = "SELECT COUNT(DISTINCT c.article_id), COUNT(DISTINCT c.outlet), MAX(c.reported) FROM bid_claims c"
+
+
+def _all_deciding(db: sqlite_utils.Database) -> tuple[list[StoredClaim], dict[Pair, PairCounts]]:
+    """The same for every pair at once (a rebuild), in one pass with window functions."""
+    rows = db.execute(
+        f"""SELECT * FROM (
+                SELECT *, ROW_NUMBER() OVER (PARTITION BY program, bidder, stage
+                                             ORDER BY COALESCE(stated, reported), article_id) AS first,
+                          ROW_NUMBER() OVER (PARTITION BY program, bidder, stage
+                                             ORDER BY reported DESC, article_id DESC) AS last
+                FROM ({_CLAIMS}))
+            WHERE first = 1 OR last = 1"""
+    )
+    claims = [StoredClaim(*r[:10]) for r in rows]
+    grouped = db.execute(
+        "SELECT c.program, c.bidder, COUNT(DISTINCT c.article_id), COUNT(DISTINCT c.outlet), MAX(c.reported) "
+        "FROM bid_claims c GROUP BY c.program, c.bidder"
+    )
+    return claims, {(r[0], r[1]): PairCounts(*r[2:]) for r in grouped}
 
 
 def _row(r) -> BoardRow:
@@ -117,13 +127,7 @@ def update_board(
     if not pairs:
         return ()
     before = _current(db, pairs)
-    db.execute("DELETE FROM bid_claims WHERE article_id = ?", (article_id,))
-    for c in claims:
-        db.execute(
-            "INSERT INTO bid_claims(article_id, program, bidder, stage, evidence, stated, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (article_id, c.program, c.bidder, c.stage, c.evidence, c.stated, stamp),
-        )
+    replace_claims(db, article_id, claims, now)
     return _write(db, pairs, before, fold(*deciding_claims(db, pairs)), stamp)
 
 
@@ -158,7 +162,9 @@ def _write(db, pairs, before: dict, rows: list[BoardRow], stamp: str) -> tuple[B
 
 
 def rebuild_board(db: sqlite_utils.Database, *, fold: BoardFolder, now: datetime) -> tuple[BoardChange, ...]:
-    """Refold every pair from the stored claims (inside a write transaction)."""
+    """Refold every pair from the stored claims (inside a write transaction), their copies of
+    their articles' dates and outlets refreshed first."""
+    db.execute(CLAIM_REPORTS_SQL)
     pairs = {(r[0], r[1]) for r in db.execute("SELECT DISTINCT program, bidder FROM bid_claims")}
     pairs |= {(r[0], r[1]) for r in db.execute("SELECT program, bidder FROM bid_board")}
     before = _current(db, pairs)
@@ -168,14 +174,16 @@ def rebuild_board(db: sqlite_utils.Database, *, fold: BoardFolder, now: datetime
 def replace_claims(
     db: sqlite_utils.Database, article_id: int, claims: tuple[BidClaim, ...], now: datetime
 ) -> None:
-    """Set one article's claims without refolding (a rebuild follows)."""
+    """Set one article's claims (stored after the article itself) without refolding."""
     db.execute("DELETE FROM bid_claims WHERE article_id = ?", (article_id,))
     stamp = to_db_time(now)
     for c in claims:
         db.execute(
-            "INSERT INTO bid_claims(article_id, program, bidder, stage, evidence, stated, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (article_id, c.program, c.bidder, c.stage, c.evidence, c.stated, stamp),
+            """INSERT INTO bid_claims(article_id, program, bidder, stage, evidence, stated, created_at, reported, outlet)
+               SELECT a.id, ?, ?, ?, ?, ?, ?, substr(COALESCE(a.published, a.first_seen), 1, 10),
+                      COALESCE(a.site_name, a.source, '')
+               FROM articles a WHERE a.id = ?""",
+            (c.program, c.bidder, c.stage, c.evidence, c.stated, stamp, article_id),
         )
 
 

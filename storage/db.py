@@ -21,7 +21,7 @@ import sqlite_utils
 
 from scrapers.errors import MonitorError
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -73,6 +73,11 @@ FTS_TRIGGERS = (
         INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
     END""",
 )
+
+# A claim's copy of its article's report date and outlet (the board's "since" and its counts)
+CLAIM_REPORTS_SQL = """UPDATE bid_claims SET
+    reported = (SELECT substr(COALESCE(a.published, a.first_seen), 1, 10) FROM articles a WHERE a.id = article_id),
+    outlet = (SELECT COALESCE(a.site_name, a.source, '') FROM articles a WHERE a.id = article_id)"""
 
 MIGRATIONS: dict[int, list] = {
     1: [
@@ -234,6 +239,17 @@ MIGRATIONS: dict[int, list] = {
         )""",
         *FTS_TRIGGERS,
         "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
+    ],
+    10: [
+        # A claim carries its article's report date and outlet, so the claims that decide a
+        # board row (a stage's first and last report) are read through these two indexes
+        # instead of joining and sorting every claim of the pair on each article.
+        "ALTER TABLE bid_claims ADD COLUMN reported TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE bid_claims ADD COLUMN outlet TEXT NOT NULL DEFAULT ''",
+        CLAIM_REPORTS_SQL,
+        "DROP INDEX bid_claims_pair",  # a prefix of both
+        "CREATE INDEX bid_claims_first ON bid_claims(program, bidder, stage, COALESCE(stated, reported), article_id)",
+        "CREATE INDEX bid_claims_last ON bid_claims(program, bidder, stage, reported, article_id)",
     ],
 }
 

@@ -18,6 +18,7 @@ from bench.board import (
     HELDOUT5,
     HELDOUT6,
     HELDOUT7,
+    HELDOUT8,
     load,
     score,
 )
@@ -225,7 +226,7 @@ def test_anchors_are_required_strings():
 def test_anchored_cues_find_what_the_plain_patterns_find():
     clauses = [
         c
-        for path in (None, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7)
+        for path in (None, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8)
         for item in (load() if path is None else load(path))
         for sent in sentences(item.get("title"), item["text"])
         for _, c in _clauses(sent)
@@ -261,6 +262,7 @@ def test_a_recap_is_dated_by_its_own_words_and_the_publish_year():
         (HELDOUT5, 0.97, 0.96),
         (HELDOUT6, 0.97, 0.97),
         (HELDOUT7, 0.92, 0.85),
+        (HELDOUT8, 0.84, 0.84),  # written independently of the rules: P 0.866 R 0.866
     ],
 )
 def test_claim_extraction_holds_its_bench_floor(path, p_floor, r_floor):
@@ -275,9 +277,9 @@ def test_claim_extraction_holds_its_bench_floor(path, p_floor, r_floor):
 
 
 def test_the_sets_together_hold_their_floor():
-    sets = (FIXTURES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7)
+    sets = (FIXTURES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8)
     s = score([i for p in sets for i in load(p)])
-    assert s.precision >= 0.98 and s.recall >= 0.96, (s.precision, s.recall)
+    assert s.precision >= 0.96 and s.recall >= 0.95, (s.precision, s.recall)
 
 
 def test_the_seeds_give_their_bids():
@@ -333,8 +335,9 @@ def test_the_deciding_claims_fold_to_the_rows_all_the_claims_fold_to(tmp_path):
     the pairs' counts from SQL: the rows must be those of folding every claim."""
     import random
 
-    from storage.board import claims_for, deciding_claims
+    from storage.board import claims_for, deciding_claims, replace_claims
     from storage.db import open_db
+    from storage.models import BidClaim
 
     db = open_db(tmp_path / "b.db")
     rng = random.Random(7)
@@ -353,15 +356,16 @@ def test_the_deciding_claims_fold_to_the_rows_all_the_claims_fold_to(tmp_path):
                 str(a),
             ),
         )
-        for bidder in rng.sample(["포항시", "구미시", "해남군"], rng.randint(1, 2)):
-            for stage in rng.sample(stages, rng.randint(1, 2)):
-                stated = rng.choice([None, None, f"2024-{rng.randint(1, 12):02d}"])
-                db.execute(
-                    "INSERT INTO bid_claims(article_id, program, bidder, stage, evidence, stated, created_at) "
-                    "VALUES (?, ?, ?, ?, 'e', ?, 'now')",
-                    (a, N, bidder, stage, stated),
-                )
+        claims = [
+            BidClaim(N, bidder, stage, "e", rng.choice([None, None, f"2024-{rng.randint(1, 12):02d}"]))
+            for bidder in rng.sample(["포항시", "구미시", "해남군"], rng.randint(1, 2))
+            for stage in rng.sample(stages, rng.randint(1, 2))
+        ]
+        replace_claims(db, a, tuple(claims), datetime(2025, 1, 1, tzinfo=UTC))
     every = fold_board(claims_for(db), DEFAULT_PROGRAMS)
+    assert {r.outlet for r in every} <= {"o1", "o2", "s"} and all(
+        r.last_mention.startswith("2025") for r in every
+    )
     deciding, counts = deciding_claims(db)
     assert len(deciding) < len(claims_for(db)) / 3
     assert fold_board(deciding, DEFAULT_PROGRAMS, counts) == every
@@ -461,3 +465,31 @@ def test_schema_8_migrates_a_version_7_file(tmp_path):
     db = open_db(path)
     assert SCHEMA_VERSION >= 8 and db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert {"bid_claims", "bid_board"} <= set(db.table_names())
+
+
+def test_schema_10_copies_each_claims_report_date_and_outlet(tmp_path):
+    import sqlite3
+
+    from storage.db import MIGRATIONS, open_db
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    for v in range(1, 10):
+        for stmt in MIGRATIONS[v]:
+            if isinstance(stmt, str):
+                conn.execute(stmt)
+            else:
+                stmt(__import__("sqlite_utils").Database(conn))
+    conn.execute(
+        "INSERT INTO articles(id, canonical_url, url, source, published, body, site_name, content_hash, first_seen, "
+        "updated_at) VALUES (1, 'u', 'u', 'feed', '2025-02-03T09:00:00+09:00', 'b', NULL, 'h', '2025-02-04', 'x')"
+    )
+    conn.execute(
+        "INSERT INTO bid_claims(article_id, program, bidder, stage, evidence, created_at) "
+        "VALUES (1, 'N', '포항시', '신청', 'e', 'x')"
+    )
+    conn.execute("PRAGMA user_version = 9")
+    conn.commit()
+    conn.close()
+    db = open_db(path)
+    assert db.execute("SELECT reported, outlet FROM bid_claims").fetchall() == [("2025-02-03", "feed")]
