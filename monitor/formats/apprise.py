@@ -10,18 +10,25 @@ and put into the delivery error with every part of the URL blanked out.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
+from types import ModuleType
 from urllib.parse import urlsplit
-
-import apprise
 
 from ..errors import DeliveryError, DeliveryOutcome
 from . import text
 from .base import AlertFormat, register
 
-# Apprise logs the services it talks to; its records reach us only through LogCapture below.
-logging.getLogger("apprise").propagate = False
+
+@functools.cache
+def _apprise() -> ModuleType:
+    """Apprise, imported when a notifier uses it (its import is ~50 ms of every CLI command)."""
+    import apprise
+
+    # Apprise logs the services it talks to; its records reach us only through LogCapture below.
+    logging.getLogger("apprise").propagate = False
+    return apprise
 
 
 def redact(message: str, url: str) -> str:
@@ -50,7 +57,7 @@ class Apprise(AlertFormat):
     schemes = ()
 
     def check(self, hook):
-        if apprise.Apprise.instantiate(hook.url) is None:
+        if _apprise().Apprise.instantiate(hook.url) is None:
             scheme = urlsplit(hook.url).scheme or "(none)"
             return (
                 "url",
@@ -70,6 +77,7 @@ class Apprise(AlertFormat):
         url = _with_timeouts(hook.url, hook.timeout)
 
         def notify() -> tuple[bool | None, str]:
+            apprise = _apprise()
             ap = apprise.Apprise()
             if not ap.add(url):
                 return None, ""
