@@ -11,7 +11,7 @@ import pytest
 
 from monitor.config import load_settings, parse_settings
 from monitor.errors import ConfigError
-from monitor.pages import PageJob, PagePool, process_page, run_job, worker_count
+from monitor.pages import BACKLOG_PER_WORKER, PageJob, PagePool, process_page, run_job, worker_count
 from monitor.pipeline import crawl_source
 from scrapers.fetch import Fetcher
 from storage import open_db
@@ -33,6 +33,12 @@ def hang_on_culprit(job: PageJob):
     """A worker task that never finishes one page (like a pathological parse)."""
     if CULPRIT in job.url:
         time.sleep(600)
+    return run_job(job)
+
+
+def slow(job: PageJob):
+    """A worker task that takes a while on every page."""
+    time.sleep(0.3)
     return run_job(job)
 
 
@@ -86,6 +92,25 @@ def test_a_page_that_kills_or_hangs_its_worker_costs_that_page_only(site, tmp_pa
         "SELECT error_kind, error FROM fetch_log WHERE url LIKE ?", (f"%{CULPRIT}%",)
     ).fetchone()
     assert kind == "extraction" and "page work" in error
+
+
+def test_fetches_wait_while_pages_already_wait_for_a_worker(site, tmp_path):
+    """The backlog is bounded: with one page in the worker and BACKLOG_PER_WORKER waiting, a new
+    fetch waits until one of them is handed over."""
+    job = _job(load_settings(demo_config(site, tmp_path)))
+
+    async def go():
+        with PagePool(1, task=slow) as pool:
+            pages = [asyncio.create_task(pool.process(job)) for _ in range(BACKLOG_PER_WORKER + 1)]
+            await asyncio.sleep(0.1)
+            room = asyncio.create_task(pool.room())
+            await asyncio.sleep(0.1)
+            assert not room.done()
+            await asyncio.wait_for(room, 5)  # the first page came back: the next went in
+            assert sum(p.done() for p in pages) == 1
+            return await asyncio.gather(*pages)
+
+    assert all(r.matches for r in asyncio.run(go()))
 
 
 def test_workers_and_max_connections_are_checked_keys():
