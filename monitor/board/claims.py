@@ -37,6 +37,8 @@ _CLAUSE = re.compile(
     r"(?:[고며]|지만|으나|는데|반면|한편)(,\s*)"
     rf"|(?:[{_PAST}]고|하고|되고|이고|으며|하며|되며|이며|지만|으나|반면|면서|하자|내자|되자|히자|서자|오자|르자|치자)(\s+)"
     rf"|[{_N_FINAL}](?:\s(?:가운데|뒤|뒤에|후|이후|직후|와중에)|\s?데\s?(?:이어서?|다가?))(,?\s+)"
+    # any "-고"/"-며" right before a new subject ("의향서를 내고 경주시도", "꾸리며 시민들도")
+    r"|(?<=[가-힣])[고며](\s+)(?=\S+(?:은|는|이|가|도)\s)"
 )
 _ANAPHOR = re.compile(r"(?:^|(?<=[\s,]))(시|군|도)(?:는|가|도|와|의|에서|로서)\s")
 KST = ZoneInfo("Asia/Seoul")
@@ -46,11 +48,11 @@ _REPORTED = re.compile(r"\S{0,3}다고\s?")
 _ATTRIBUTED = re.compile(
     r"(?:이같이|이렇게|이와\s?같이)\s(?:\S+\s){0,2}?(?:밝혔|말했|강조했|전했|설명했|언급했|덧붙였)"
 )
-# a topic that is no bidder ("포항 지역 상공계는 ... 포항이 선정되기를 희망한다"): time and
-# place adverbials end in 는 too ("이번에는", "올해는")
+# a topic that is no bidder ("포항 지역 상공계는 ... 포항이 선정되기를 희망한다", "업계에서는"):
+# time adverbials end in 는 too ("이번에는", "올해는")
 _TOPIC_WORD = re.compile(r"(?<!\S)(\S+?)(?:은|는)(?=\s)")
 _NOT_A_TOPIC = re.compile(
-    r"(?:에|에서|로|으로|에게|까지|부터|와|과|엔|이번|올해|내년|지난해|현재|당초|앞으로|이제|특히|우선|일단)$"
+    r"(?:에|로|으로|에게|까지|부터|와|과|엔|이번|올해|내년|지난해|현재|당초|앞으로|이제|특히|우선|일단)$"
 )
 WINDOW = 2  # sentences back that can name the program of a sentence that does not
 
@@ -75,7 +77,7 @@ def normalize_lines(text: str) -> str:
 def _clauses(text: str) -> list[tuple[int, str]]:
     out, pos = [], 0
     for m in _CLAUSE.finditer(text):
-        cut = next(m.start(g) for g in (1, 2, 3) if m.group(g) is not None)
+        cut = next(m.start(g) for g in (1, 2, 3, 4) if m.group(g) is not None)
         out.append((pos, text[pos:cut]))
         pos = m.end()
     out.append((pos, text[pos:]))
