@@ -28,14 +28,32 @@ _SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n+")
 # a connective ending a clause: "...제출했고, 구미시는", "...하며 ..." (the clause ends after it)
 # (any past stem + 고: "포항에 돌아갔고 부산은 ...", "냈고", "밝혔고")
 _PAST = "".join(chr(0xAC00 + i * 28 + 20) for i in range(19 * 21))  # syllables ending in ㅆ
+# the end of an adnominal predicate ("선정된", "실패한", "제출한", "오른", "마신"): an embedded
+# clause; the adnominal ending is a syllable closed by ㄴ
+_N_FINAL = "".join(chr(0xAC00 + i * 28 + 4) for i in range(19 * 21))
+# an adnominal predicate and a bound noun make a connective too ("신청서를 낸 가운데 인천시도",
+# "의향서를 제출한 데 이어 평택시도", "발표를 마친 뒤"): the clause ends after it
 _CLAUSE = re.compile(
     r"(?:[고며]|지만|으나|는데|반면|한편)(,\s*)"
     rf"|(?:[{_PAST}]고|하고|되고|이고|으며|하며|되며|이며|지만|으나|반면|면서|하자|내자|되자|히자|서자|오자|르자|치자)(\s+)"
+    rf"|[{_N_FINAL}](?:\s(?:가운데|뒤|뒤에|후|이후|직후|와중에)|\s?데\s?(?:이어서?|다가?))(,?\s+)"
+    # any "-고"/"-며" right before a new subject ("의향서를 내고 경주시도", "꾸리며 시민들도")
+    r"|(?<=[가-힣])[고며](\s+)(?=\S+(?:은|는|이|가|도)\s)"
 )
 _ANAPHOR = re.compile(r"(?:^|(?<=[\s,]))(시|군|도)(?:는|가|도|와|의|에서|로서)\s")
 KST = ZoneInfo("Asia/Seoul")
 # what joins a predicate to the day it was announced: "선정했다고 27일 발표했다", "냈다고 24일 밝혔다"
 _REPORTED = re.compile(r"\S{0,3}다고\s?")
+# the next sentence names who said a quote ("명현관 해남군수는 ... 이같이 밝혔다")
+_ATTRIBUTED = re.compile(
+    r"(?:이같이|이렇게|이와\s?같이)\s(?:\S+\s){0,2}?(?:밝혔|말했|강조했|전했|설명했|언급했|덧붙였)"
+)
+# a topic that is no bidder ("포항 지역 상공계는 ... 포항이 선정되기를 희망한다", "업계에서는"):
+# time adverbials end in 는 too ("이번에는", "올해는")
+_TOPIC_WORD = re.compile(r"(?<!\S)(\S+?)(?:은|는)(?=\s)")
+_NOT_A_TOPIC = re.compile(
+    r"(?:에|로|으로|에게|까지|부터|와|과|엔|이번|올해|내년|지난해|현재|당초|앞으로|이제|특히|우선|일단)$"
+)
 WINDOW = 2  # sentences back that can name the program of a sentence that does not
 
 
@@ -59,7 +77,7 @@ def normalize_lines(text: str) -> str:
 def _clauses(text: str) -> list[tuple[int, str]]:
     out, pos = [], 0
     for m in _CLAUSE.finditer(text):
-        cut = m.start(1) if m.group(1) is not None else m.start(2)
+        cut = next(m.start(g) for g in (1, 2, 3, 4) if m.group(g) is not None)
         out.append((pos, text[pos:cut]))
         pos = m.end()
     out.append((pos, text[pos:]))
@@ -104,6 +122,8 @@ def extract_claims(
         dates = date_spans(sent.text)
         here: dict[tuple[str, str, str], BidClaim] = {}
         carried: list[Mention] = []
+        if i + 1 < len(texts) and _ATTRIBUTED.search(texts[i + 1]) and not find_mentions(sent.text, context):
+            carried = _speakers(texts[i + 1], context, mains)  # a quote, its speaker after it
         for offset, clause in _clauses(sent.text):
             all_here = find_mentions(clause, context)
             bidders = [m for m in all_here if not m.rival]
@@ -111,6 +131,7 @@ def extract_claims(
                 main = mains.get("metro" if a.group(1) == "도" else "local")
                 if main and all(b.gov.name != main for b in bidders):
                     bidders.append(Mention(a.start(), a.end(), BY_NAME[main], False, "는"))
+            bidders.sort(key=lambda b: b.start)  # "도는 ... 포항·구미 등 도내 후보지를": the topic first
             bidders = _bidders_of_clause(bidders)
             cues = [c for c in find_cues(clause) if c.stage is not None]
             if bidders:
@@ -131,6 +152,8 @@ def extract_claims(
                 pairs = _gapped(sent, offset, bidders, cue) or [
                     (b, program) for b in _attached(cue, clause, bidders, all_here)
                 ]
+                if cue.hope:
+                    pairs = [(b, p) for b, p in pairs if not _hoped_by_others(clause, b, all_here)]
                 for b, prog in pairs:
                     key = (b.gov.name, prog, cue.stage)
                     if key not in here or (stated and not here[key].stated):
@@ -139,6 +162,29 @@ def extract_claims(
             if key not in out or (claim.stated and not out[key].stated):
                 out[key] = claim
     return tuple(out.values())
+
+
+def _speakers(text: str, context: str, mains: dict[str, str]) -> list[Mention]:
+    """The bidders who speak in `text`: its subjects ("해남군수는", "시는")."""
+    found = [m for m in find_mentions(text, context) if not m.rival and m.role == "subject"]
+    for a in _ANAPHOR.finditer(text):
+        main = mains.get("metro" if a.group(1) == "도" else "local")
+        if main and a.group(0).rstrip().endswith(("는", "가")):
+            found.append(Mention(a.start(), a.end(), BY_NAME[main], False, "는"))
+    return found[:1]
+
+
+def _hoped_by_others(clause: str, bidder: Mention, mentions: list[Mention]) -> bool:
+    """A "가" subject whose selection someone else hopes for: a topic before it that names no
+    bidder ("상공계는 ... 포항이 선정되기를 희망한다")."""
+    if bidder.tail.endswith(("은", "는")):
+        return False
+    for m in _TOPIC_WORD.finditer(clause, 0, bidder.start):
+        if _NOT_A_TOPIC.search(m.group(1)) or _ANAPHOR.match(clause, m.start()):
+            continue
+        if not any(n.start < m.end() and m.start() < n.end + len(n.tail) for n in mentions):
+            return True
+    return False
 
 
 def _gapped(sent: _Sentence, offset: int, bidders: list[Mention], cue: Cue) -> list[tuple[Mention, str]]:
@@ -169,9 +215,6 @@ def _bidders_of_clause(bidders: list[Mention]) -> list[Mention]:
     return [b for i, b in enumerate(bidders) if b.role == "subject" or (b.role == "and" and i < last)]
 
 
-# the end of an adnominal predicate ("선정된", "실패한", "제출한", "오른", "마신"): an embedded
-# clause; the adnominal ending is a syllable closed by ㄴ
-_N_FINAL = "".join(chr(0xAC00 + i * 28 + 4) for i in range(19 * 21))
 _ADNOMINAL = re.compile(rf"[가-힣]{{0,3}}?[{_N_FINAL}]\s+(?:[가-힣]+\s+)?$")
 
 

@@ -1,4 +1,4 @@
-"""Dates written in a sentence ("지난 2월", "지난해 12월", "2025년 2월 17일", "지난 17일") and the
+"""Dates written in a sentence ("지난 2월", "지난해 12월", "2025년 2월 17일", "지난 17일", "이달 말") and the
 day they mean, with the article's publish date giving the year (and month) the text leaves out."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import date, datetime
 _DATE = re.compile(
     r"(?:(?P<year>\d{4})\s?년\s?|(?P<lastyear>지난해|작년)\s?|(?P<this>올해|올)\s?)?"
     r"(?P<prefix>지난|오는)?\s?"
-    r"(?:(?P<lastmonth>지난\s?달)|(?P<month>1[0-2]|0?[1-9])\s?월(?:\s?(?P<day>[12]\d|3[01]|0?[1-9])\s?일)?"
+    r"(?:(?P<lastmonth>지난\s?달)|(?P<thismonth>이달|이번\s?달)|(?P<month>1[0-2]|0?[1-9])\s?월(?:\s?(?P<day>[12]\d|3[01]|0?[1-9])\s?일)?"
     r"|(?P<dayonly>[12]\d|3[01]|0?[1-9])\s?일)"
     r"(?![0-9])"
 )
@@ -22,7 +22,7 @@ class DateSpan:
     end: int
     year: int | None
     last_year: bool
-    month: int | None  # -1: "지난달"
+    month: int | None  # -1: "지난달", 0: "이달" (the article's month)
     day: int | None
     future: bool  # "오는 3월": a plan, it dates nothing that happened
 
@@ -38,7 +38,9 @@ def date_spans(text: str) -> list[DateSpan]:
                 m.end(),
                 int(m.group("year")) if m.group("year") else None,
                 bool(m.group("lastyear")),
-                int(m.group("month")) if m.group("month") else (-1 if m.group("lastmonth") else None),
+                int(m.group("month"))
+                if m.group("month")
+                else (-1 if m.group("lastmonth") else (0 if m.group("thismonth") else None)),
                 int(m.group("day") or m.group("dayonly") or 0) or None,
                 m.group("prefix") == "오는",
             )
@@ -58,6 +60,8 @@ def resolve(span: DateSpan, published: datetime | date | None) -> str | None:
     else:
         year = pub.year - 1 if span.last_year else pub.year
     month = span.month
+    if month == 0:  # "이달": the article's month
+        return None if pub is None else f"{pub.year:04d}-{pub.month:02d}"
     if month == -1:  # "지난달": the month before the article's
         if pub is None:
             return None

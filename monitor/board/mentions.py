@@ -5,7 +5,7 @@ suffix such as 시청, 시장): "포항공대", "경북대", "광주과학기술
 right before one of its cities is a locator ("경북 포항시" is 포항시, "경기 광주시" is the
 Gyeonggi city). An ambiguous name takes its province from a locator, from the article (a
 "경기 광주" elsewhere in it), else from its default (광주 = 광주광역시); a 중구 with no city known
-is dropped. A name followed by "와 경쟁", "를 제치고", "에 밀려" is a rival mentioned, not a bid.
+is dropped. A name followed by "와 경쟁", "를 제치고", "에 밀려" is a rival mentioned, not a bid, and so is one compared ("구미시와 비교해", "포항에 비해").
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ _TAIL = re.compile(rf"(?:(?:{_SUFFIX})?(?:{_PARTICLES}){{0,3}})(?![가-힣])")
 _NAMES = re.compile("(?<![가-힣])(" + "|".join(sorted(map(re.escape, FORMS), key=len, reverse=True)) + ")")
 _RIVAL = re.compile(
     r"^(?:시|도|군)?(?:와|과|을|를|에|에게|보다|등과|등을)\s?(?:\S+\s){0,2}?"
-    r"(?:경쟁|맞붙|각축|경합|겨루|겨뤄|제치|제친|밀려|밀린|앞서|뒤처|달리|다른|내준|내줬|내주|내줘|넘겨|빼앗|뺏)"
+    r"(?:경쟁|맞붙|각축|경합|겨루|겨뤄|제치|제친|밀려|밀린|앞서|뒤처|달리|다른|내준|내줬|내주|내줘|넘겨|빼앗|뺏|"
+    r"비교|비해|비하면|견주|견줘|견준|대조|대비해|대비하면)"
 )
 # "전남 동부권", "경북 북부권": a province naming a part of itself, not the province bidding
 _REGION = re.compile(r"\s(?:[동서남북중]{1,2}부?\s?(?:권|권역|지역|지방)|권역)")
@@ -94,10 +95,14 @@ def find_mentions(text: str, context: str = "") -> list[Mention]:
     ambiguous names."""
     raw: list[tuple[int, int, str]] = []
     for m in _NAMES.finditer(text):
-        tail = _TAIL.match(text, m.end())
-        if tail is None:
-            continue
-        raw.append((m.start(), m.end(), m.group(1)))
+        form = m.group(1)
+        while _TAIL.match(text, m.start() + len(form)) is None:
+            # "해남군수는": not 해남군 + 수는 but 해남 + 군수는; a shorter form at the same place
+            form = next((form[:n] for n in range(len(form) - 1, 0, -1) if form[:n] in FORMS), "")
+            if not form:
+                break
+        if form:
+            raw.append((m.start(), m.start() + len(form), form))
     for m in _FUSED_RE.finditer(text):
         if _TAIL.match(text, m.end()):
             raw.append((m.start(), m.end(), m.group(1)))

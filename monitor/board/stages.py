@@ -10,7 +10,7 @@ for a cue that states nothing (a hoped-for follow-up, a denied application).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .anchors import anchored
 
@@ -50,7 +50,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:신청|제출|응모)(?:을|를)?\s?(?:\S+\s){0,2}?앞두",
         # turning to a program after another ("아태 AI 센터 유치로 눈을 돌렸다")
         r"유치(?:로|쪽으로)\s?(?:\S+\s)?(?:눈을\s?돌|방향을\s?틀|방향을\s?돌|선회|시선을\s?돌)",
-        r"(?:공모|경쟁|유치전|유치\s?(?:경쟁|레이스|대열|행렬|전쟁)|레이스|대열)에\s?"
+        r"(?:경쟁|유치전|유치\s?(?:경쟁|레이스|대열|행렬|전쟁)|레이스|대열)에\s?"
         + _ADV
         + r"(?:뛰어들|뛰어든|가세|합류|도전|나서|나선|나섰)",
         # the campaign's public acts ("유치 서명부를 전달", "유치 결의대회", "범시민 궐기대회")
@@ -63,6 +63,12 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:선정|유치|성사|확정)(?:되길|되기를|되기\s?위|될\s?수\s?있도록|되도록|을\s?목표|를\s?목표|에\s?대비|될\s?것으로\s?기대)",
         r"유치(?:가|이)?\s?(?:성사|실현)(?:되길|되기를|될\s?수|되도록)",
         r"유치(?:하길|하기를|해\s?달라|해\s?주길|해\s?주기를|해\s?줄\s?것)",
+        # aiming at it ("최종 선정까지 노려보겠다", "유치를 정조준"); a review launched ("유치 검토에
+        # 들어갔다"; "유치 여부 검토" is undecided: 여부 sits between)
+        r"(?:선정|유치|낙점)(?:을|를|까지|도)?\s?(?:\S+\s)?(?:노리|노려|노린|노렸|넘보|넘본|겨냥|정조준|벼르|별러)",
+        r"유치\s?검토(?:에\s?(?:착수|들어가|들어갔|들어간|돌입)|를\s?(?:시작|착수|본격화))",
+        # the campaign's public acts without the word 유치 ("범군민 서명운동에 들어갔다")
+        r"서명\s?운동(?:에|을)\s?(?:\S+\s)?(?:들어가|들어갔|들어간|돌입|벌이|벌였|벌인|나서|나섰|시작|전개)",
     ),
     "신청": (
         r"(?:참여\s?)?(?:의향서|신청서|제안서|계획서|응모서|지원서|서류)(?:를|도)?\s?(?:\S+\s){0,3}?"
@@ -75,11 +81,21 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:후보지|입지)(?:로|를)?\s?(?:신청|제안)",
         r"공모(?:에|에도)\s?(?:\S+\s)?(?:응했|응한|응하고|응하며|응해|응하면서)",
         r"(?:공식|정식)\s?(?:신청|응모)",
+        # the call itself joined ("공모 대열에 합류했다", "공모에 이름을 올렸다"); a race
+        # ("유치전에 합류") is 추진
+        r"공모\s?(?:대열|행렬|레이스)?(?:에|에도)\s?"
+        + _ADV
+        + r"(?:뛰어들|뛰어든|가세|합류|이름을\s?올|명함을\s?내밀|명함을\s?내민)",
     ),
     "심사": (
         r"(?:(?:최종|1차|2차|3차)\s?)?(?:서면|발표|현장|대면|비대면|면접|최종|1차|2차|3차|본|서류|종합)\s?"
-        r"(?:심사|평가|실사)(?:를|에|가)?\s?(?:(?!앞두|앞둔|앞서|위해|위한|대비|결과|준비)\S+\s){0,3}?"
-        r"(?:받|진행|돌입|앞두|치렀|치른|통과|거쳤|거쳐|참여|참석|나서|나섰|나선|임했|임해|진출|올랐|오른|올라)",
+        r"(?:심사|평가|실사)(?:를|에|가)?\s?(?:(?!앞두|앞둔|앞서|위해|위한|대비|결과|준비)\S+\s){0,4}?"
+        r"(?:받|진행|돌입|앞두|앞둔|치렀|치른|통과|거쳤|거쳐|참여|참석|나서|나섰|나선|임했|임해|진출|올랐|오른|올라|"
+        r"마쳤|마친|마치고|마치며|마무리)",
+        # a site check by the evaluators ("다음 달 현장 점검을 받게 됐다")
+        r"현장\s?(?:점검|확인|방문\s?평가)(?:을|를)?\s?(?:\S+\s)?(?:받|진행|마쳤|마친|앞두|앞둔)",
+        # the outcome hangs on the evaluation ("최종 평가 결과로 판가름 난다")
+        r"(?:심사|평가|실사)\s?결과(?:로|에|에\s?따라)\s?(?:\S+\s)?(?:판가름|결판|가려|가려진|갈리|갈린|결정된다|결정될)",
         # the bidder spoke or was scored "in" the evaluation: it is being evaluated
         r"(?:서면|발표|현장|대면|최종|1차|2차)\s?(?:심사|평가|실사)(?:에서|장에서|에\s?참석해)",
         r"(?:최종|1차|2차|본|심사|평가)\s?발표회(?:에서|에\s?참석해|에\s?나서|에\s?나섰)",
@@ -98,8 +114,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:숏리스트|쇼트리스트|[23]배수)",
         r"후보\S*\s(?:\S+\s){0,5}?(?:압축|이름을\s?올)",
         # "최종 후보 3곳에 포함됐다", "후보지 두 곳으로 뽑혔다"
-        r"후보\s?(?:지\s?)?(?:\d|두|세|네|다섯)\s?(?:곳|개\s?\S+?)(?:에|으로|로)\s?(?:\S+\s)?"
-        r"(?:포함|올랐|오른|올라|이름을\s?올|선정|뽑혔|뽑힌|압축|들었|든)",
+        r"후보\s?(?:지\s?)?(?:\d|두|세|네|다섯)\s?(?:곳|개\s?\S+?)(?:에|으로|로|\s?안에|\s?안으로|\s?(?:가운데|중)\s?(?:하나로|한\s?곳으로|한\s?곳에))\s?(?:\S+\s)?"
+        r"(?:포함|올랐|오른|올라|이름을\s?올|선정|뽑혔|뽑힌|압축|들었|든|들어)",
         r"압축(?:됐|되었|된|돼|되며|되면서)",
         # the race narrowed to its finalists ("2파전으로 좁혀졌다", "세 곳으로 추려졌다")
         r"(?:좁혀|추려)(?:졌|진|져|지며|지면서)",
@@ -121,7 +137,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:유치|선정)\s?쾌거",
         r"(?:선정|확정|낙점)되는\s?(?:쾌거|영예|영광|성과|기쁨|결실)",
         r"유치(?:라는|의|에|에서)?\s?(?:\S+\s)?(?:쾌거|영예|영광|결실|성과|금자탑)(?:를|을)\s?(?:\S+\s)?"
-        r"(?:거뒀|거둔|거두|안았|안은|안아|안게|이뤘|이룬|맺었|맺은|일궈|얻었|올렸)",
+        r"(?:거뒀|거둔|거두|안았|안은|안아|안게|이뤘|이룬|이뤄냈|이뤄낸|이뤄내|맺었|맺은|일궈|얻었|올렸)",
         r"(?:최종\s?)?승리(?:를|의\s?기쁨을)\s?(?:\S+\s)?(?:거뒀|거둔|거머쥐|거머쥔|차지|안았|안은)",
         r"(?:주인공|최종\s?승자|승자)(?:이|가|로|으로)\s?(?:됐|되었|된|돼|우뚝)",
         r"낙점(?:을|을\s?받|받)",
@@ -163,9 +179,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:무산|불발|좌절|좌초)(?:됐|되었|된|돼|로|으로)",
         r"빈손(?:으로|에|이\s?됐|이\s?된|이\s?돼)",
         r"후보(?:지|군|도시)?(?:로|에)\s?(?:오르|포함되|들)지\s?못",
-        r"(?:신청|공모|유치|응모|도전|참여)(?:을|를)?\s?"
+        r"(?:신청|공모|유치|응모|도전|참여)(?:\s?(?:의사|의향|계획|방침))?(?:을|를)?\s?"
         + _ADV
-        + r"(?:철회|포기|접었|접은|접고|접기로|중단|단념)",
+        + r"(?:철회|포기|취하|접었|접은|접고|접기로|중단|단념)",
         r"(?:중도\s?)?하차(?:했|한|하고|하며)",
         # handed the program to a rival ("해남에 내준 포항시"); the rival is marked in mentions.py
         r"(?:에|에게)\s?(?:\S+\s)?(?:내준|내줬|내주고|내주며|내주면서|내줘|내주게|넘겨준|넘겨줬|넘겨주고|넘겨주며|"
@@ -197,14 +213,21 @@ CUES: dict[str, tuple[str, ...]] = {
         # (a bare 구축/조성 is also "협력체계 구축", "분위기 조성": only works on a site count)
         r"(?:설계|건립|공사|토목|건축|구축\s?공사|(?:부지|단지|기반)\s?조성|(?:부지|토지)\s?(?:매입|보상)|정지\s?작업)"
         r"(?:\s?(?:공사|사업|절차|작업))?"
-        r"(?:에|를|을|이|가)?\s?(?:착수|들어갔|들어간|들어가|돌입|시작|서두르|서둘|한창|본격화)",
+        r"(?:에|를|을|이|가)?\s?(?:\S+\s){0,2}?(?:착수|들어갔|들어간|들어가|돌입|시작|서두르|서둘|한창|본격화)",
         r"(?:설계\s?공모|설계\s?용역)\s?(?:\S+\s)?(?:발주|당선작|공고|착수)",
         # works ordered or finished ("진입도로 개설 공사를 발주했다", "기본설계를 마무리했다")
         r"(?:설계|공사|건축|토목)(?:를|을)?\s?(?:\S+\s)?(?:발주|입찰\s?공고|마무리|마쳤|마친|마치고|끝냈|끝낸|완료)",
         r"공정률",
+        # the project's own administrative steps, after a selection ("지방재정 투자심사를 통과했다")
+        r"(?:투자\s?심사|예비\s?타당성\s?(?:조사\s?)?(?:면제)?|예타\s?(?:면제)?|실시\s?계획)(?:를|을|가|이|에서)?\s?(?:\S+\s)?"
+        r"(?:통과했|통과한|통과해|통과하며|통과하면서|면제됐|면제된|면제받|승인됐|승인된|승인을\s?받|확정됐|확정된)",
+        # the plan or design of the center's construction ("센터 건립을 위한 기본계획 수립 용역");
+        # a study for the bid ("유치를 위한 기본구상 용역") is 추진
+        r"(?:건립|건설|구축|조성|설립)(?:을|를)?\s?(?:위한\s)?(?:기본\s?계획|기본\s?구상|기본\s?설계|실시\s?설계)"
+        r"\s?(?:수립\s?)?(?:연구\s?)?용역",
         # the body that runs the center, set up ("운영을 맡을 재단을 출범시켰다", "법인 설립 조례")
         r"(?:재단|법인|출연기관|전담\s?기관|운영\s?기관|운영사|운영\s?주체|특수목적법인|SPC)(?:을|를|이|가|도)?\s?"
-        r"(?:\S+\s){0,3}?(?:출범|설립했|설립한|설립됐|설립돼|세웠|세운|발족|창립|문을\s?열|현판)",
+        r"(?:\S+\s){0,4}?(?:출범|설립했|설립한|설립됐|설립돼|세웠|세운|발족|창립|문을\s?열|현판|설립\s?(?:허가|인가|등기))",
         r"(?:설립|운영)\s?(?:및\s운영\s?)?조례(?:를|가|안을|안이)?\s?(?:\S+\s)?(?:제정|통과|공포|의결|가결)",
     ),
 }
@@ -214,8 +237,10 @@ _FOR_THE_BID = re.compile(r"유치(?:를|에)?\s?(?:위한|위해|협력|지원|
 # An active selection ("정부는 ... 해남을 확정했다", "전남도 컨소시엄을 선정했다"): the chosen
 # bidder is the object; the subject is the one choosing. claims.py attaches it to objects only.
 _OBJECT_SELECTION = anchored(
-    r"(?:을|를|\S)\s?" + _ADV + r"(?:선정|확정|낙점)(?:했|한|하고|하며)"
-    r"|(?:을|를)\s?" + _ADV + r"(?:결정|지정|선택|채택)(?:했|한|하고|하며)"
+    r"(?:을|를|\S)\s?" + _ADV + r"(?:선정|확정|낙점)(?:했|한|하고|하며|하면서|하자)"
+    r"|(?:을|를)\s?" + _ADV + r"(?:결정|지정|선택|채택)(?:했|한|하고|하며|하면서|하자)"
+    # "입지로 무안군을 택하면서": the place named before the chosen one
+    r"|(?:을|를)\s?" + _ADV + r"(?:택했|택한|택하고|택하며|택하면서|택하자|뽑았|뽑은|뽑고|뽑으며|뽑으면서)"
     r"|(?:을|를)\s(?:\S*[^\s을를]\s){0,5}?\S*(?:지|도시|입지|대상|기관)(?:로|으로)\s?"
     + _ADV
     + r"(?:뽑았|뽑은|뽑고|택했|택한|선택했|선택한|지정했|지정한|결정했|결정한|정했|정한)"
@@ -238,6 +263,14 @@ _TO_NAMED = anchored(
 _CONDITIONAL = anchored(
     r"(?:선정|유치|확정)(?:될\s?경우|된다면|되면(?!서)|될\s?시|되는\s?대로|에\s?성공하면|에\s?성공할\s?경우)"
 )
+# The program aimed at as the object ("이번에는 아태 AI 센터에 도전한다", "...센터를 노린다"): 추진,
+# only with the program right before the particle (a record or a market is aimed at too).
+_AIMED_PROGRAM = anchored(
+    r"(?:에|에도|을|를)\s?" + _ADV + r"(?:재\s?)?(?:도전|노리|노려|노린|노렸|넘보|넘본|겨냥|정조준)"
+)
+# Hope in a cue's words or right after it ("선정되기를 희망", "유치되길 바라는"): someone hopes;
+# claims.py keeps it only when the bidder is the one hoping.
+_HOPING = re.compile(r"되길|되기를|하길|하기를|기대|희망|바라|바란|기원|염원")
 _SIDED_WITH = anchored(r"의\s?손을\s?들어(?:줬|준|주며|주면서|주자|주었|줘)")
 _WON_PROGRAM = anchored(
     r"(?:을|를)\s?"
@@ -262,7 +295,7 @@ _CONSIDER = re.compile(
     r"^\S{0,4}\s?(?:여부|(?:(?:방안|가능성|문제|쪽)(?:을|를|도|에)?\s?(?:\S+\s){0,2})?"
     r"(?:(?:놓고|두고)\s(?:\S+\s){0,2}?)?"
     r"(?:(?:적극|적극적으로|신중히|신중하게|긍정적으로|내부적으로|심각하게|깊이|막판까지)\s)?"
-    r"(?:검토|고려|저울질|타진|고민|고심|논의|장고|숙고))"
+    r"(?:검토|고려|저울질|타진|고민|고심|논의|장고|숙고|득실을\s?따|손익을\s?따|주판알|셈법))"
 )
 # "참여할 계획이 없다", "유치 의사는 없다": an intention denied states no bid at all
 _NO_INTENT = re.compile(
@@ -308,6 +341,7 @@ class Cue:
     named_before: bool = False  # said of the name right before it ("포항으로 간", "청주시의 손을")
     program_subject: bool = False  # only with the program as the clause's subject ("센터가 ...")
     topic_only: bool = False  # said only of a bidder as the topic ("나주시는"), not "포항이"
+    hope: bool = False  # 추진 read from a hope ("선정되기를 희망"): whose hope is asked in claims.py
 
 
 _COMPILED = {stage: tuple(anchored(p) for p in pats) for stage, pats in CUES.items()}
@@ -372,6 +406,9 @@ def find_cues(clause: str) -> list[Cue]:
     for m in _LOST_PROGRAM.finditer(clause):
         stage = _read("탈락", clause, m.start(), m.end())
         found.append(Cue(m.start(), m.end(), stage, "탈락", program_object=True))
+    for m in _AIMED_PROGRAM.finditer(clause):
+        stage = _read("추진", clause, m.start(), m.end())
+        found.append(Cue(m.start(), m.end(), stage, "추진", program_object=True))
     for m in _CONDITIONAL.finditer(clause):
         found.append(Cue(m.start(), m.end(), "추진", "추진", topic_only=True))
     for pattern, program_subject in ((_TO_NAMED, True), (_SIDED_WITH, False)):
@@ -390,6 +427,14 @@ def find_cues(clause: str) -> list[Cue]:
                 kept[-1] = cue
             continue
         kept.append(cue)
+    # "최종 심사에서 태안군이 ... 1위를 차지했다": the evaluation names where the outcome came
+    for i, cue in enumerate(kept):
+        outcome_later = any(c.stage in ("선정", "탈락") for c in kept[i + 1 :])
+        if cue.raw == "심사" and clause[cue.start : cue.end].endswith("에서") and outcome_later:
+            kept[i] = replace(cue, stage=None)
+    for i, cue in enumerate(kept):
+        if cue.stage == "추진" and _HOPING.search(clause, cue.start, cue.end + 12):
+            kept[i] = replace(cue, hope=True)
     return kept
 
 
