@@ -41,6 +41,8 @@ HELDOUT7 = FIXTURES.with_name("claims_heldout7.jsonl")
 # (every stage stated, 추진 dropped under a further one): h8-34, h8-64, h8-72 and h8-83 were
 # given their earlier stated stage (pass 6), and pass 6 tuned on it
 HELDOUT8 = FIXTURES.with_name("claims_heldout8.jsonl")
+# written by another who never read the rules or the sets, after pass 6; measured once
+HELDOUT9 = FIXTURES.with_name("claims_heldout9.jsonl")
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 PROGRAM_CODES = {"N": "국가 AI 컴퓨팅센터", "A": "아시아·태평양 AI 센터"}
 
@@ -150,6 +152,7 @@ def main() -> None:
         "held-out 6": load(HELDOUT6),
         "held-out 7": load(HELDOUT7),
         "held-out 8": load(HELDOUT8),
+        "held-out 9": load(HELDOUT9),
     }
     if args.json:
         out = {}

@@ -19,6 +19,7 @@ from bench.board import (
     HELDOUT6,
     HELDOUT7,
     HELDOUT8,
+    HELDOUT9,
     load,
     score,
 )
@@ -227,7 +228,18 @@ def test_anchors_are_required_strings():
 def test_anchored_cues_find_what_the_plain_patterns_find():
     clauses = [
         c
-        for path in (None, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8)
+        for path in (
+            None,
+            HELDOUT,
+            HELDOUT2,
+            HELDOUT3,
+            HELDOUT4,
+            HELDOUT5,
+            HELDOUT6,
+            HELDOUT7,
+            HELDOUT8,
+            HELDOUT9,
+        )
         for item in (load() if path is None else load(path))
         for sent in sentences(item.get("title"), item["text"])
         for _, c in _clauses(sent)
@@ -273,6 +285,7 @@ def test_a_recap_is_dated_by_its_own_words_and_the_publish_year():
         (HELDOUT6, 0.97, 0.97),
         (HELDOUT7, 0.97, 0.97),
         (HELDOUT8, 0.97, 0.97),  # written independently of the rules: P 0.866 R 0.866 when first measured
+        (HELDOUT9, 0.89, 0.77),  # likewise, after pass 6, measured once: P 0.917 R 0.792 (the honest figure)
     ],
 )
 def test_claim_extraction_holds_its_bench_floor(path, p_floor, r_floor):
