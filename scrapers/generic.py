@@ -57,6 +57,20 @@ def _credit(scores: Scores, node: LexborNode | None, value: float) -> None:
     scores[node.mem_id] = (node, (prev[1] if prev else 0.0) + value)
 
 
+# What a block credits its ancestors: all to its container, half to the grandparent, then a
+# little to three more levels (Readability's dividers). A story printed a paragraph per nested
+# wrapper (div > div > div > span each) credits its real container only through those levels.
+_DIVIDERS = (1.0, 2.0, 6.0, 9.0, 12.0)
+
+
+def _credit_up(scores: Scores, node: LexborNode | None, value: float) -> None:
+    for divider in _DIVIDERS:
+        if node is None or node.tag == "html":
+            return
+        _credit(scores, node, value / divider)
+        node = node.parent
+
+
 def _score_candidates(body: LexborNode) -> Scores:
     scores: Scores = {}
     # One query for the paragraph-like blocks: every whole-tree query costs a walk of the tree.
@@ -74,8 +88,7 @@ def _score_candidates(body: LexborNode) -> Scores:
                 parent = parent.parent
         # Items weigh half: teaser lists with a line of summary each must not outweigh prose.
         s = _paragraph_score(text) * (0.5 if p.tag == "li" else 1.0)
-        _credit(scores, parent, s)
-        _credit(scores, parent.parent if parent is not None else None, s / 2)
+        _credit_up(scores, parent, s)
     # Text written directly in a block (between <br>s, or beside inline runs): the block holds it.
     for holder in body.css(_HOLDER_SELECTOR):
         direct = holder.text(deep=False, strip=True)
@@ -83,8 +96,7 @@ def _score_candidates(body: LexborNode) -> Scores:
             continue
         chunks = [c for c in direct.split("\n") if len(c.strip()) >= 25] or [direct]
         s = sum(_paragraph_score(c) for c in chunks)
-        _credit(scores, holder, s)
-        _credit(scores, holder.parent, s / 2)
+        _credit_up(scores, holder, s)
     return scores
 
 
@@ -110,6 +122,9 @@ def _link_density(node: LexborNode, link_chars: dict[int, int]) -> float:
     return min(1.0, linked / total)
 
 
+_COUSIN_DEPTH = 6
+
+
 def _best_container(body: LexborNode, scores: Scores) -> tuple[LexborNode | None, float]:
     ranked = sorted(scores.values(), key=lambda item: item[1], reverse=True)[:8]
     adjusted = []
@@ -122,12 +137,21 @@ def _best_container(body: LexborNode, scores: Scores) -> tuple[LexborNode | None
     if not adjusted or adjusted[0][1] <= 0:
         return None, 0.0
     best, best_score = adjusted[0]
+    # An ancestor scoring nearly as well holds more story of its own: its blocks credit it
+    # directly (a product list's descriptions inside the review that lists them), where the
+    # best block's paragraphs give it only half or less.
+    for node, score in adjusted[1:]:
+        if score >= 0.8 * best_score and node.mem_id in _ancestors(best, 10):
+            best = node
+            break
     # A shared ancestor of near-best candidates is the article when they are cousins, not
     # nested: the story is split into a lead block and a body block, or a block per section.
     # (Siblings are handled more precisely by _siblings.)
+    # One cousin is enough two levels up; further up (a block per section, each in its own
+    # grid cell and row wrapper) two must agree, so a lone teaser box does not pull in the page.
     chain = _ancestors(best, 30)
     enclosing = set(chain)
-    lowest = None
+    meets: list[int] = []
     best_len = len(best.text(deep=True, strip=True))
     for rival, score in adjusted[1:]:
         if score < 0.6 * best_score or rival.mem_id in enclosing:
@@ -138,11 +162,13 @@ def _best_container(body: LexborNode, scores: Scores) -> tuple[LexborNode | None
         if best.mem_id in r_chain:
             continue
         shared = set(r_chain)
-        for k, anc in enumerate(chain[:3]):
+        for k, anc in enumerate(chain[:_COUSIN_DEPTH]):
             if anc in shared:
-                if k >= 1 and (lowest is None or k < lowest):
-                    lowest = k
+                if k >= 1:
+                    meets.append(k)
                 break
+    meets.sort()
+    lowest = next((k for n, k in enumerate(meets) if k < 3 or n >= 1), None)
     if lowest is not None:
         for _ in range(lowest + 1):
             best = best.parent
