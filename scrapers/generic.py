@@ -169,10 +169,44 @@ def _best_container(body: LexborNode, scores: Scores) -> tuple[LexborNode | None
                 break
     meets.sort()
     lowest = next((k for n, k in enumerate(meets) if k < 3 or n >= 1), None)
-    if lowest is not None:
+    # Sections printed by one template (the same tag and class as the best block) are parts
+    # of the story however little each scores: a step per box, a text component between
+    # image components. The ancestor that holds them all is the article.
+    lowest = max(lowest or 0, _kin_level(best, chain, scores))
+    if lowest:
         for _ in range(lowest + 1):
             best = best.parent
     return best, best_score
+
+
+_KIN_DEPTH = 6
+
+
+def _kin_level(best: LexborNode, chain: list[int], scores: Scores) -> int:
+    """How far up the farthest scored block of the best block's own tag and class meets it."""
+    cls = best.attributes.get("class")
+    if not cls:
+        return 0  # a bare <div> is every template's: no kinship in that
+    levels = {anc: k for k, anc in enumerate(chain[:_KIN_DEPTH])}
+    best_len = len(best.text(deep=True, strip=True))
+    farthest = 0
+    for node, score in scores.values():
+        if score < 5.0 or node.tag != best.tag or node.mem_id == best.mem_id:
+            continue
+        if node.attributes.get("class") != cls:
+            continue
+        if abs(len(node.text(deep=True, strip=True)) - best_len) <= 2:
+            continue  # a responsive copy of the same block, not another section
+        cur = node.parent
+        for _ in range(_KIN_DEPTH):
+            if cur is None:
+                break
+            k = levels.get(cur.mem_id)
+            if k is not None:
+                farthest = max(farthest, k)
+                break
+            cur = cur.parent
+    return farthest
 
 
 def _siblings(best: LexborNode, best_score: float, scores: Scores) -> list[LexborNode]:

@@ -71,3 +71,27 @@ def test_one_teaser_box_does_not_pull_in_the_page():
     )
     body = extract_article(html).body
     assert PROSE[0] in body and PROSE[7] not in body
+
+
+def test_sections_of_one_template_are_joined_however_little_each_scores():
+    # One long text component, then short ones between image components, each in its own
+    # section wrapper: they share the best block's tag and class, so the article holds them all.
+    def text(p: str) -> str:
+        return f'<div class="body-text section"><div class="component-text">{p}</div></div>'
+
+    image = '<div class="body-image section"><figure><img src="a.jpg"><figcaption>A view</figcaption></figure></div>'
+    lead = "".join(f"<p>{p}</p>" for p in PROSE[:5])
+    rest = "".join(image + text(f"<p>{p}</p>") for p in PROSE[5:])
+    html = _page(f"<article>{text(lead)}{rest}</article>{TEASERS}")
+    body = extract_article(html).body
+    for p in PROSE:
+        assert p in body
+    assert "Teaser headline" not in body
+
+
+def test_responsive_copies_of_the_story_are_not_sections():
+    # The template prints the story once per breakpoint, in blocks of one generated class.
+    story = "".join(f"<p>{p}</p>" for p in PROSE)
+    copies = "".join(f'<div class="bp-{k}"><div class="framer-x1">{story}</div></div>' for k in range(3))
+    body = extract_article(_page(f"<main>{copies}</main>")).body
+    assert body.count(PROSE[0]) == 1
