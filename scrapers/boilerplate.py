@@ -194,11 +194,29 @@ def _junk_named(root: LexborNode, layout: bool) -> list[LexborNode]:
                 if not value:
                     continue
                 verdict = table[value] = pattern.search(value.lower()) is not None
-            if verdict and node.tag not in _NEVER_JUNK:
+            if (
+                verdict
+                and node.tag not in _NEVER_JUNK
+                and not (attr == "id" and _heading_anchor(node, value))
+            ):
                 found.append(node)
     if len(table) > 50_000:
         table.clear()
     return found
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _heading_anchor(node: LexborNode, ident: str) -> bool:
+    """An id that is the slug of the box's own heading ("sharing-with-a-single-developer" on
+    the section headed "Sharing with a single developer"): documentation generators and wikis
+    name every section so, and the words of a heading say nothing of boilerplate."""
+    heading = node.css_first("h1, h2, h3, h4, h5, h6")
+    if heading is None:
+        return False
+    slug = _NOT_ALNUM.sub("", ident.lower())
+    return len(slug) >= 8 and _NOT_ALNUM.sub("", heading.text(deep=True).lower()).startswith(slug)
 
 
 def _big(node: LexborNode, limit: int) -> bool:

@@ -84,3 +84,25 @@ def test_inline_hidden_copy_of_the_story_is_not_output():
 def test_a_page_where_no_block_scores_falls_back_to_the_body():
     html = _page("<div><span>Short line one.</span> <span>Another short line.</span></div>")
     assert extract_article(html).body == "Short line one. Another short line."
+
+
+def test_section_ids_made_from_their_headings_are_not_junk_names():
+    # Documentation generators id each section by its heading's slug: "Sharing with ..." is
+    # not a share bar, "Related work" not a related-posts box.
+    sections = "".join(
+        f'<div class="section" id="{slug}"><h2>{head}</h2><p>{p}</p></div>'
+        for (slug, head), p in zip(
+            [
+                ("sharing-with-a-single-developer", "Sharing with a single developer"),
+                ("related-work", "Related work"),
+            ],
+            PROSE,
+            strict=False,
+        )
+    )
+    rest = "".join(f"<p>{p}</p>" for p in PROSE[2:])
+    html = _page(f'<div class="body">{rest}{sections}</div><div id="share-bar"><p>Share this</p></div>')
+    body = extract_article(html).body
+    for p in PROSE:
+        assert p in body
+    assert "Share this" not in body
