@@ -125,6 +125,31 @@ def _link_density(node: LexborNode, link_chars: dict[int, int]) -> float:
 _COUSIN_DEPTH = 6
 
 
+def _climb_while_rising(best: LexborNode, scores: Scores) -> LexborNode:
+    """Readability's climb: going up from the best block, the score falls (each level gets a
+    smaller share); a level that scores more than the one below it holds story of its own
+    (an intro printed outside the "read more" box), so it is the article. The walk stops
+    where the score falls under a third of the best's."""
+    entry = scores.get(best.mem_id)
+    if entry is None:
+        return best
+    last = entry[1]
+    floor = last / 3
+    node = best.parent
+    for _ in range(5):
+        if node is None or node.tag in ("body", "html"):
+            break
+        entry = scores.get(node.mem_id)
+        if entry is not None:
+            if entry[1] < floor:
+                break
+            if entry[1] > last:
+                return node
+            last = entry[1]
+        node = node.parent
+    return best
+
+
 def _best_container(body: LexborNode, scores: Scores) -> tuple[LexborNode | None, float]:
     ranked = sorted(scores.values(), key=lambda item: item[1], reverse=True)[:8]
     adjusted = []
@@ -144,6 +169,11 @@ def _best_container(body: LexborNode, scores: Scores) -> tuple[LexborNode | None
         if score >= 0.8 * best_score and node.mem_id in _ancestors(best, 10):
             best = node
             break
+    else:
+        # (not when the best block has copies, each scoring the same: a template printing
+        # the story once per breakpoint makes the level holding them all score the most)
+        if not any(score == best_score for _, score in adjusted[1:]):
+            best = _climb_while_rising(best, scores)
     # A shared ancestor of near-best candidates is the article when they are cousins, not
     # nested: the story is split into a lead block and a body block, or a block per section.
     # (Siblings are handled more precisely by _siblings.)

@@ -95,3 +95,18 @@ def test_responsive_copies_of_the_story_are_not_sections():
     copies = "".join(f'<div class="bp-{k}"><div class="framer-x1">{story}</div></div>' for k in range(3))
     body = extract_article(_page(f"<main>{copies}</main>")).body
     assert body.count(PROSE[0]) == 1
+
+
+def test_intro_printed_outside_the_read_more_box_is_kept():
+    # The story's first paragraphs sit in its body block, the rest in a "read more" box two
+    # levels down: the body block scores more than the level below it, so it is the article.
+    intro = "".join(f"<p>{p}</p>" for p in PROSE[:2])
+    more = "".join(f"<p>{p}</p>" for p in PROSE[2:5])
+    html = _page(
+        f'<div class="story"><div class="story-body">{intro}<div id="rm"><div id="rm-content">{more}</div></div>'
+        f"</div></div>{TEASERS}"
+    )
+    body = extract_article(html).body
+    for p in PROSE[:5]:
+        assert p in body
+    assert "Teaser headline" not in body
