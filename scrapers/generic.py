@@ -212,9 +212,16 @@ def _best_container(body: LexborNode, scores: Scores) -> tuple[LexborNode | None
 _KIN_DEPTH = 6
 
 
+def _component(cls: str | None) -> str:
+    """The first class, which names the component (a blank class attribute is a template's mark too)."""
+    if not cls:
+        return ""
+    return next(iter(cls.split()), cls)
+
+
 def _kin_level(best: LexborNode, chain: list[int], scores: Scores) -> int:
     """How far up the farthest scored block of the best block's own tag and class meets it."""
-    cls = best.attributes.get("class")
+    cls = _component(best.attributes.get("class"))
     if not cls:
         return 0  # a bare <div> is every template's: no kinship in that
     levels = {anc: k for k, anc in enumerate(chain[:_KIN_DEPTH])}
@@ -223,7 +230,9 @@ def _kin_level(best: LexborNode, chain: list[int], scores: Scores) -> int:
     for node, score in scores.values():
         if score < 5.0 or node.tag != best.tag or node.mem_id == best.mem_id:
             continue
-        if node.attributes.get("class") != cls:
+        # The first class names the component; later ones number or style it
+        # ("story-body story-body-1" and "story-body story-body-2").
+        if _component(node.attributes.get("class")) != cls:
             continue
         if abs(len(node.text(deep=True, strip=True)) - best_len) <= 2:
             continue  # a responsive copy of the same block, not another section

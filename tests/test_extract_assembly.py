@@ -110,3 +110,15 @@ def test_intro_printed_outside_the_read_more_box_is_kept():
     for p in PROSE[:5]:
         assert p in body
     assert "Teaser headline" not in body
+
+
+def test_numbered_blocks_of_one_component_are_joined():
+    # The lead and the rest of the story are "story-body story-body-1" and "-2", each in its own
+    # wrapper; the lead scores far less than the rest, but its first class names the same component.
+    lead = f'<div class="wrap"><div class="story-body story-body-1"><p>{PROSE[0]}</p></div></div>'
+    rest = "".join(f"<p>{p}</p>" for p in PROSE[1:])
+    main = f'<div class="wrap"><div class="story-body story-body-2">{rest}</div></div>'
+    html = _page(f"<article>{lead}<figure><img src=a.jpg></figure>{main}</article>{TEASERS}")
+    body = extract_article(html).body
+    for p in PROSE:
+        assert p in body
