@@ -76,14 +76,60 @@ def printed_date(text: str) -> datetime | None:
     return None
 
 
-# Boxes that print a dateline: a <time> without a machine-readable value, or a class naming one.
-_DATELINE_BOXES = "time, [class*=date], [class*=publish], [class*=posted], [class*=byline], [class*=meta]"
+# "03-09-2026", "10/31/2024", "13/11/2025 09:21:40": month and day in either order. A value
+# over 12 settles the order; when neither is, only metadata is read, month first (the US
+# order, which the English CMSs that write dates so in their metadata mean); printed text
+# gives no date rather than a guess.
+_NUMERIC = re.compile(r"(?<![\d/.-])(?P<a>\d{1,2})[/-](?P<b>\d{1,2})[/-](?P<y>(?:19|20)\d\d)(?![\d/-])")
+
+
+def _numeric_date(text: str, guess: bool) -> datetime | None:
+    m = _NUMERIC.search(text)
+    if not m:
+        return None
+    a, b = int(m.group("a")), int(m.group("b"))
+    if a <= 12 and b <= 12 and a != b and not guess:
+        return None
+    month, day = (b, a) if a > 12 else (a, b)
+    try:
+        return datetime(int(m.group("y")), month, day, tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def lenient_date(value: str | None, *, printed: bool = False) -> datetime | None:
+    """A date in a metadata value (or, `printed`, a dateline) however it is written: ISO,
+    Korean, words ("Dec 03, 2025", "July 17, 2025"), or numbers in the US or the European order."""
+    if not value:
+        return None
+    return parse_date(value) or printed_date(value) or _numeric_date(value, guess=not printed)
+
+
+# Boxes that print a dateline: a <time> without a machine-readable value, or a class naming one
+# (an author box prints the date beside the name).
+_DATELINE_BOXES = (
+    "time, [class*=date], [class*=publish], [class*=publication], [class*=posted], [class*=byline], "
+    "[class*=meta], [class*=author], [class*=updated]"
+)
+# The names meta_published reads, read again here with the lenient parser ("July 17, 2025").
+_PUBLISHED_NAMES = (
+    "article:published_time",
+    "og:article:published_time",
+    "pubdate",
+    "publishdate",
+    "datePublished",
+    "date",
+    "publish-date",
+    "published",
+    "published-date",
+)
 _OTHER_PUBLISHED = (
     "og:published_time",
     "article:published",
     "parsely-pub-date",
     "citation_publication_date",
     "DC.date",
+    "DC.Date",
     "dc.date",
     "dcterms.date",
     "dcterms.issued",
@@ -92,33 +138,61 @@ _MODIFIED = ("article:modified_time", "og:updated_time", "dateModified", "last-m
 
 
 def fallback_published(
-    tree: LexborHTMLParser, metas: dict[str, str], *, ld: list[dict] | None = None
+    tree: LexborHTMLParser, metas: dict[str, str], *, ld: list[dict] | None = None, html: str = ""
 ) -> datetime | None:
     """A publication time for pages whose usual metadata names none (call before mutating `tree`):
-    rarer meta names, JSON-LD of any type, a dateline printed in words, then the last-modified
-    time (a page that states only when it was updated is dated by that)."""
-    value = meta_content(metas, *_OTHER_PUBLISHED)
-    dt = parse_date(value) if value else None
-    if dt:
-        return dt
+    rarer meta names and values in words, JSON-LD of any type, a dateline box, a labelled date
+    in `html` ("Posted on ..."), then the last-modified time (a page that states only when it
+    was updated is dated by that)."""
+    for name in (*_PUBLISHED_NAMES, *_OTHER_PUBLISHED):
+        if (value := metas.get(name)) and (dt := lenient_date(value)):
+            return dt
     items = json_ld_articles(tree, any_type=True, items=ld)
     for item in items:
-        dt = parse_date(str(item.get("datePublished") or ""))
+        dt = lenient_date(str(item.get("datePublished") or ""))
         if dt:
             return dt
     for node in tree.css(_DATELINE_BOXES)[:40]:
-        text = node.text(deep=True)
+        text = node.text(deep=True, separator=" ")
         if len(text) <= 200:
-            dt = printed_date(text)
+            dt = lenient_date(text, printed=True)
             if dt:
                 return dt
+    if html and (dt := labeled_printed(html)):
+        return dt
     value = meta_content(metas, *_MODIFIED)
-    dt = parse_date(value) if value else None
+    dt = lenient_date(value)
     for item in items if dt is None else ():
-        dt = parse_date(str(item.get("dateModified") or ""))
+        dt = lenient_date(str(item.get("dateModified") or ""))
         if dt:
             break
     return dt
+
+
+# "Posted on the 15/12/2025", "Last updated: November 13, 2025", "Published 3 May 2021".
+_DATE_LABEL = re.compile(r"(?:published|posted|updated)\b\W{0,3}(?:on\W{1,2})?(?:the\s+)?", re.I)
+_LABEL_WORDS = ("Published", "Posted", "Updated", "published", "posted", "updated")
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def labeled_printed(html: str) -> datetime | None:
+    """The first labelled date printed on a page that carries none in its metadata and prints
+    it in no box named for it. The labels are found in the markup with str.find, and only the
+    stretch after each is read as text: the whole page's text costs ten times as much."""
+    for pos in sorted(i for word in _LABEL_WORDS for i in _occurrences(html, word)[:20]):
+        text = clean_text(_TAGS.sub(" ", html[pos : pos + 600]))
+        m = _DATE_LABEL.match(text)
+        if m and (dt := lenient_date(text[m.end() : m.end() + 30], printed=True)):
+            return dt
+    return None
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    found, i = [], text.find(word)
+    while i != -1:
+        found.append(i)
+        i = text.find(word, i + 1)
+    return found
 
 
 _AFTER, _BEFORE = 250, 120  # characters of text read after and before the headline
