@@ -268,9 +268,15 @@ def settle_published(meta: datetime | None, printed: list[tuple[datetime, bool]]
     if meta is None:
         return printed[0][0]  # a page that states only when it was updated is dated by that
     day = meta.date()
-    if any(abs((dt.date() - day).days) <= 1 for dt, _ in printed):
+    near = [update for dt, update in printed if abs((dt.date() - day).days) <= 1]
+    if near and not all(near):
         return meta
-    return next((dt for dt, update in printed if not update), meta)
+    first = next((dt for dt, update in printed if not update), None)
+    if near and first is not None:
+        # The metadata's time is the one the dateline calls an update ("August 16, 2019 -
+        # Updated July 9, 2025"): the dateline's other date is the publication.
+        return first
+    return meta if near else (first or meta)
 
 
 def _dates_in(text: str) -> list[tuple[datetime, bool]]:

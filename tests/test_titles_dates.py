@@ -150,3 +150,13 @@ def test_the_date_beside_the_author_name_dates_a_page_without_a_headline_heading
         f'<div class="resource-author"><p>Ann Lee</p><small>December 17, 2025</small></div>{STORY}',
     )
     assert extract_article(html).published.date() == date(2025, 12, 17)
+
+
+def test_the_dateline_date_called_an_update_is_not_the_publication():
+    # A box names the update time first; the dateline prints the publication and the update.
+    html = _page(
+        "<title>Ferry Audit</title>",
+        '<div class="post-date">Updated July 9, 2025</div><h1>Ferry Contract Audit</h1>'
+        f"<p><span>August 16, 2019</span> <span>- Updated July 9, 2025</span></p>{STORY}",
+    )
+    assert extract_article(html).published.date() == date(2019, 8, 16)
