@@ -49,30 +49,55 @@ def _paragraph_score(text: str) -> float:
 
 Scores = dict[int, tuple[LexborNode, float]]
 
-
-def _credit(scores: Scores, node: LexborNode | None, value: float) -> None:
-    if node is None:
-        return
-    prev = scores.get(node.mem_id)
-    scores[node.mem_id] = (node, (prev[1] if prev else 0.0) + value)
-
-
 # What a block credits its ancestors: all to its container, half to the grandparent, then a
 # little to three more levels (Readability's dividers). A story printed a paragraph per nested
 # wrapper (div > div > div > span each) credits its real container only through those levels.
 _DIVIDERS = (1.0, 2.0, 6.0, 9.0, 12.0)
 
 
-def _credit_up(scores: Scores, node: LexborNode | None, value: float) -> None:
-    for divider in _DIVIDERS:
-        if node is None or node.tag == "html":
-            return
-        _credit(scores, node, value / divider)
-        node = node.parent
+class _Credits:
+    """Scores summed per node id. Paragraphs share containers, so each start node's chain of
+    ancestors is walked once and reused (a chain shares its tail with its parent's): the walk
+    and a tuple per credit cost more than the scoring itself."""
+
+    def __init__(self) -> None:
+        self.totals: dict[int, float] = {}
+        self.nodes: dict[int, LexborNode] = {}
+        self.chains: dict[int, list[int]] = {}
+
+    def credit_up(self, node: LexborNode, value: float) -> None:
+        totals = self.totals
+        for mid, divider in zip(self._chain(node), _DIVIDERS, strict=False):
+            totals[mid] = totals.get(mid, 0.0) + value / divider
+
+    def _chain(self, node: LexborNode) -> list[int]:
+        key = node.mem_id
+        ids = self.chains.get(key)
+        if ids is not None:
+            return ids
+        ids = []
+        cur: LexborNode | None = node
+        depth = len(_DIVIDERS)
+        while cur is not None and len(ids) < depth:
+            mid = cur.mem_id
+            if mid != key and (known := self.chains.get(mid)) is not None:
+                ids.extend(known[: depth - len(ids)])
+                break
+            if cur.tag == "html":
+                break
+            self.nodes[mid] = cur
+            ids.append(mid)
+            cur = cur.parent
+        self.chains[key] = ids
+        return ids
+
+    def scores(self) -> Scores:
+        nodes = self.nodes
+        return {mid: (nodes[mid], total) for mid, total in self.totals.items()}
 
 
 def _score_candidates(body: LexborNode) -> Scores:
-    scores: Scores = {}
+    credits = _Credits()
     # One query for the paragraph-like blocks: every whole-tree query costs a walk of the tree.
     for p in body.css("p, pre, blockquote, li, [class*=paragraph], div.par"):
         text = p.text(deep=True, strip=True)
@@ -86,9 +111,11 @@ def _score_candidates(body: LexborNode) -> Scores:
                 continue
             if parent is not None and parent.tag in _LIST_TAGS:
                 parent = parent.parent
+        if parent is None:
+            continue
         # Items weigh half: teaser lists with a line of summary each must not outweigh prose.
         s = _paragraph_score(text) * (0.5 if p.tag == "li" else 1.0)
-        _credit_up(scores, parent, s)
+        credits.credit_up(parent, s)
     # Text written directly in a block (between <br>s, or beside inline runs): the block holds it.
     for holder in body.css(_HOLDER_SELECTOR):
         direct = holder.text(deep=False, strip=True)
@@ -96,8 +123,8 @@ def _score_candidates(body: LexborNode) -> Scores:
             continue
         chunks = [c for c in direct.split("\n") if len(c.strip()) >= 25] or [direct]
         s = sum(_paragraph_score(c) for c in chunks)
-        _credit_up(scores, holder, s)
-    return scores
+        credits.credit_up(holder, s)
+    return credits.scores()
 
 
 def _ancestors(node: LexborNode, depth: int) -> list[int]:
@@ -123,6 +150,7 @@ def _link_density(node: LexborNode, link_chars: dict[int, int]) -> float:
 
 
 _COUSIN_DEPTH = 6
+_RIVAL = 0.6  # a candidate within this share of the best one's score is a rival
 
 
 def _climb_while_rising(best: LexborNode, scores: Scores) -> LexborNode:
@@ -156,8 +184,16 @@ def _best_container(body: LexborNode, scores: Scores) -> tuple[LexborNode | None
     # The candidates are mostly nested (a block, its parent, its grandparent): each link's
     # text is measured once, not once per candidate that holds it.
     link_chars: dict[int, int] = {}
+    top = 0.0
     for node, score in ranked:
-        adjusted.append((node, score * (1.0 - _link_density(node, link_chars))))
+        # Discounting only lowers a score, and every rule below reads candidates within 0.6 of
+        # the best: one already under that (the rest of the ranking too) cannot matter, and
+        # its text, often a large ancestor's, is not measured.
+        if score < _RIVAL * top:
+            break
+        value = score * (1.0 - _link_density(node, link_chars))
+        top = max(top, value)
+        adjusted.append((node, value))
     adjusted.sort(key=lambda item: item[1], reverse=True)
     if not adjusted or adjusted[0][1] <= 0:
         return None, 0.0
@@ -165,8 +201,9 @@ def _best_container(body: LexborNode, scores: Scores) -> tuple[LexborNode | None
     # An ancestor scoring nearly as well holds more story of its own: its blocks credit it
     # directly (a product list's descriptions inside the review that lists them), where the
     # best block's paragraphs give it only half or less.
+    above = set(_ancestors(best, 10))
     for node, score in adjusted[1:]:
-        if score >= 0.8 * best_score and node.mem_id in _ancestors(best, 10):
+        if score >= 0.8 * best_score and node.mem_id in above:
             best = node
             break
     else:
@@ -184,7 +221,7 @@ def _best_container(body: LexborNode, scores: Scores) -> tuple[LexborNode | None
     meets: list[int] = []
     best_len = len(best.text(deep=True, strip=True))
     for rival, score in adjusted[1:]:
-        if score < 0.6 * best_score or rival.mem_id in enclosing:
+        if score < _RIVAL * best_score or rival.mem_id in enclosing:
             continue
         if abs(len(rival.text(deep=True, strip=True)) - best_len) <= 2:
             continue  # the same text again: a responsive variant or a print copy, not more story
