@@ -109,6 +109,10 @@ def _score_candidates(body: LexborNode) -> Scores:
             a = p.css_first("a")
             if a is not None and len(a.text(deep=True, strip=True)) * 2 > len(text):
                 continue
+            # An item headed by a linked heading is a teaser card: another story's summary.
+            heading = p.css_first("h2, h3, h4") if a is not None else None
+            if heading is not None and heading.css_first("a") is not None:
+                continue
             if parent is not None and parent.tag in _LIST_TAGS:
                 parent = parent.parent
         if parent is None:

@@ -122,3 +122,22 @@ def test_numbered_blocks_of_one_component_are_joined():
     body = extract_article(html).body
     for p in PROSE:
         assert p in body
+
+
+def test_a_stream_of_teaser_cards_does_not_outscore_a_short_article():
+    # Each card is a list item headed by a linked heading with a summary under it; together
+    # they hold three times the article's text.
+    cards = "".join(
+        f'<li class="stream-item"><div><h3><a href="/s{k}">Another story, number {k}, in the stream</a></h3>'
+        f"<div>A summary of that other story, with a comma, a second clause, and a full stop {k}.</div>"
+        f"</div></li>"
+        for k in range(16)
+    )
+    story = "".join(f"<p>{p}</p>" for p in PROSE[:4])
+    html = _page(
+        f'<div class="art"><div class="art-body">{story}</div></div><div class="stream"><ul>{cards}</ul></div>'
+    )
+    body = extract_article(html).body
+    for p in PROSE[:4]:
+        assert p in body
+    assert "Another story" not in body and "A summary of that other story" not in body
