@@ -320,10 +320,10 @@ def _serialise(nodes: list[LexborNode], keep_captions: bool, names: bool = True)
         # The page went through the never-content pass before the container was chosen: only
         # the invisible tags that pass leaves (form inputs, media, <head> under an <html> pick)
         # are left to remove, and the boilerplate pass needs only its layout-aware rules.
-        remove_all(node, _LEFT_INVISIBLE)
+        # One walk for these and the headline (output as the title) and captions (only Korean
+        # pages keep them): each query walks the whole container.
+        remove_all(node, f"{_LEFT_INVISIBLE}, h1" if keep_captions else f"{_LEFT_INVISIBLE}, h1, {_CAPTIONS}")
         remove_boilerplate(node, names=names, layout=True, always=False)
-        # One walk for both: the headline is output as the title, captions only on Korean pages.
-        remove_all(node, "h1" if keep_captions else f"h1, {_CAPTIONS}")
         prune_link_lists(node)
         raw.extend(paragraphs(node))
     # Responsive templates print the whole story two or three times over: keep one copy.
