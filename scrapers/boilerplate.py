@@ -23,9 +23,11 @@ from .html import decompose_all, text_length
 # and moves it into place with a script.
 # React streaming SSR also prints each later-streamed segment as <div hidden id="S:n">, moved
 # into place by a script: those are the page's content, not hidden furniture.
+# A class that is the word "hidden" hides the box in CSS frameworks (Bootstrap's .hidden,
+# Tailwind's, unless a breakpoint variant such as "md:block" shows it again).
 STRUCTURAL = (
     'nav, footer, aside, header, menu, [hidden]:not([id^="S:"]), [aria-hidden=true], '
-    '[style*="display:none"], [style*="display: none"]'
+    '[style*="display:none"], [style*="display: none"], [class~=hidden]:not([class*=":"])'
 )
 # Never content, whatever their size. Lexbor keeps the markup inside <iframe>/<noscript> as
 # text, which would score as prose.

@@ -106,3 +106,18 @@ def test_section_ids_made_from_their_headings_are_not_junk_names():
     for p in PROSE:
         assert p in body
     assert "Share this" not in body
+
+
+def test_a_box_hidden_by_a_css_framework_class_is_not_the_story():
+    # class="hidden" hides a box (Bootstrap, Tailwind); "hidden md:block" shows it again.
+    partners = ", ".join(f"partner {k}" for k in range(20))
+    hidden = f'<div class="partner-list hidden"><p>Our partners: {partners}.</p></div>'
+    shown = (
+        '<div class="hidden md:block"><p>Shown on wide screens, a caption, with commas, and more.</p></div>'
+    )
+    story = "".join(f'<div class="text-body"><p>{p}</p></div>' for p in PROSE[:3])
+    html = _page(f'{hidden}<div class="article">{story}{shown}</div>')
+    body = extract_article(html).body
+    for p in PROSE[:3]:
+        assert p in body
+    assert "partner 3" not in body and "Shown on wide screens" in body
