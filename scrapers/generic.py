@@ -56,19 +56,24 @@ _DIVIDERS = (1.0, 2.0, 6.0, 9.0, 12.0)
 
 
 class _Credits:
-    """Scores summed per node id. Paragraphs share containers, so each start node's chain of
-    ancestors is walked once and reused (a chain shares its tail with its parent's): the walk
-    and a tuple per credit cost more than the scoring itself."""
+    """Scores summed per node id. Paragraphs share containers: a block's value is summed per
+    container first and spread up the ancestors once per container at the end, and each chain
+    of ancestors is walked once (a chain shares its tail with its parent's)."""
 
     def __init__(self) -> None:
-        self.totals: dict[int, float] = {}
+        self.pending: dict[int, float] = {}  # value per start node, not yet spread up
+        self.starts: dict[int, LexborNode] = {}
         self.nodes: dict[int, LexborNode] = {}
         self.chains: dict[int, list[int]] = {}
 
     def credit_up(self, node: LexborNode, value: float) -> None:
-        totals = self.totals
-        for mid, divider in zip(self._chain(node), _DIVIDERS, strict=False):
-            totals[mid] = totals.get(mid, 0.0) + value / divider
+        key = node.mem_id
+        pending = self.pending
+        if key in pending:
+            pending[key] += value
+        else:
+            pending[key] = value
+            self.starts[key] = node
 
     def _chain(self, node: LexborNode) -> list[int]:
         key = node.mem_id
@@ -92,8 +97,14 @@ class _Credits:
         return ids
 
     def scores(self) -> Scores:
+        totals: dict[int, float] = {}
+        get = totals.get
+        starts = self.starts
+        for key, value in self.pending.items():
+            for mid, divider in zip(self._chain(starts[key]), _DIVIDERS, strict=False):
+                totals[mid] = get(mid, 0.0) + value / divider
         nodes = self.nodes
-        return {mid: (nodes[mid], total) for mid, total in self.totals.items()}
+        return {mid: (nodes[mid], total) for mid, total in totals.items()}
 
 
 def _score_candidates(body: LexborNode) -> Scores:
