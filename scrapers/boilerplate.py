@@ -257,17 +257,18 @@ def remove_boilerplate(
     `limit` protects the story: a box holding more than half of the page's text (or more
     than 300 characters under a name that also says content) stays. `always=False` skips the
     never-content query, for a container taken from a page that has been through it already.
-    Returns the text length of `root` before anything was removed (the page's size, for the
-    body's share of it): the text after the never-content pass plus what that pass removed
-    costs less to count than the whole text read first.
+    Returns the length of the text a reader could see in `root` (after the never-content pass:
+    a script's JSON is no share of the page a body can keep), the page's size for the body's
+    share of it.
     """
     own = root.mem_id
-    removed = _decompose_counting([n for n in root.css(ALWAYS) if n.mem_id != own]) if always else 0
+    if always:
+        decompose_all([n for n in root.css(ALWAYS) if n.mem_id != own])
     total = text_length(root)
     limit = max(400, total // 2)
     decompose_all([n for n in _structural(root) if not _big(n, limit)])
     if not names:
-        return total + removed
+        return total
     doomed = []
     seen: set[int] = set()
     for node in _junk_named(root, layout):
@@ -287,20 +288,4 @@ def remove_boilerplate(
     # memory until the tree goes) makes the order irrelevant and touches no freed node.
     for node in doomed:
         node.decompose(recursive=False)
-    return total + removed
-
-
-def _decompose_counting(nodes: list[LexborNode]) -> int:
-    """decompose_all that also returns how many text characters went with the nodes.
-
-    Last-first (document order reversed) removes a nested node before its container, so the
-    container's count no longer includes it: every removed character is counted once.
-    """
-    done: set[int] = set()
-    chars = 0
-    for node in reversed(nodes):
-        if node.mem_id not in done:
-            done.add(node.mem_id)
-            chars += text_length(node)
-            node.decompose()
-    return chars
+    return total
