@@ -97,13 +97,23 @@ def _numeric_date(text: str, guess: bool) -> datetime | None:
         return None
 
 
+_ISO_TIME = re.compile(r"(?:19|20)\d\d-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?")
+
+
 def lenient_date(value: str | None, *, printed: bool = False) -> datetime | None:
     """A date in a metadata value (or, `printed`, a dateline) however it is written: ISO,
     Korean, words ("Dec 03, 2025", "July 17, 2025"), or numbers in the US or the European order."""
     if not value:
         return None
-    if printed:  # printed text is mostly words; the ISO and Korean forms are the rarer ones there
-        return printed_date(value) or parse_date(value) or _numeric_date(value, guess=False)
+    if printed:
+        # Printed text is mostly words; a machine time printed as text ("2022-11-23T08:10+02:00")
+        # is the only other form read there: the Korean pattern costs too much on every box.
+        iso = _ISO_TIME.search(value)
+        return (
+            printed_date(value)
+            or (parse_date(iso.group()) if iso else None)
+            or _numeric_date(value, guess=False)
+        )
     return parse_date(value) or printed_date(value) or _numeric_date(value, guess=True)
 
 
@@ -149,6 +159,11 @@ def fallback_published(
     for name in (*_PUBLISHED_NAMES, *_OTHER_PUBLISHED):
         if (value := metas.get(name)) and (dt := lenient_date(value)):
             return dt
+    # Any other meta name for it ("w-published-date", "article.published"): not the publisher.
+    for name, value in metas.items():
+        low = name.lower()
+        if "publish" in low and "publisher" not in low and (dt := lenient_date(value)):
+            return dt
     items = json_ld_articles(tree, any_type=True, items=ld)
     for item in items:
         dt = lenient_date(str(item.get("datePublished") or ""))
@@ -160,7 +175,7 @@ def fallback_published(
             dt = lenient_date(text, printed=True)
             if dt:
                 return dt
-    if html and (dt := labeled_printed(html)):
+    if html and (dt := labeled_printed(html) or _schema_field(html)):
         return dt
     value = meta_content(metas, *_MODIFIED)
     dt = lenient_date(value)
@@ -176,32 +191,47 @@ _DATE_LABEL = re.compile(r"(?:published|posted|updated)\b\W{0,3}(?:on\W{1,2})?(?
 # The label words without their first letter, so one search finds "Posted" and "posted".
 _LABEL_STEMS = ("ublished", "osted", "pdated")
 _TAGS = re.compile(r"<[^>]*>")
-_WINDOW_AFTER = 40_000
+_WINDOW_BEFORE, _WINDOW_AFTER = 5_000, 40_000
 
 
 def labeled_printed(html: str) -> datetime | None:
     """The first labelled date of a page that carries none in its metadata and prints it in no
-    box named for it (a label in a data attribute counts: "datePublished&quot;:&quot;2025-...").
-    The labels are found with str.find, up to 40 kB after the first <h1> (a dateline is printed
-    near the headline; the rest of a 500 kB page costs a millisecond more), and only the stretch
-    after each is read as text."""
-    start = html.find("<h1")
-    window = html[: start + _WINDOW_AFTER] if start != -1 else html
-    hits = sorted(i - 1 for stem in _LABEL_STEMS for i in _occurrences(window, stem, 20) if i)
+    box named for it. The labels are found with str.find from 5 kB before the first <h1> to
+    40 kB after it (a dateline is printed near the headline; scanning a whole 500 kB page costs
+    a millisecond), else in the first 120 kB of the <body>, and only the stretch after each
+    label is read as text."""
+    h1 = html.find("<h1")
+    if h1 != -1:
+        begin, end = max(0, h1 - _WINDOW_BEFORE), h1 + _WINDOW_AFTER
+    else:
+        begin = max(0, html.find("<body"))
+        end = begin + 3 * _WINDOW_AFTER
+    hits = sorted(i - 1 for stem in _LABEL_STEMS for i in _occurrences(html, stem, 20, begin, end) if i)
     for pos in hits:
-        text = clean_text(_TAGS.sub(" ", window[pos : pos + 600]))
+        text = clean_text(_TAGS.sub(" ", html[pos : pos + 600]))
         m = _DATE_LABEL.match(text)
-        if m and (dt := lenient_date(text[m.end() : m.end() + 30], printed=True)):
+        if m and (dt := lenient_date(text[m.end() : m.end() + 40], printed=True)):
             return dt
     return None
 
 
-def _occurrences(text: str, word: str, limit: int) -> list[int]:
-    """Where `word` first occurs in `text`, at most `limit` times (scripts repeat "updated")."""
-    found, i = [], text.find(word)
+_FIELD_DATE = re.compile(r"(?:19|20)\d\d-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)?")
+
+
+def _schema_field(html: str) -> datetime | None:
+    """The schema.org datePublished of a payload that is no JSON-LD script: app data in a script
+    or an attribute, quotes escaped ("datePublished&quot;:&quot;2025-11-17T09:00:00-05:00")."""
+    i = html.find("datePublished")
+    m = _FIELD_DATE.search(html, i, i + 60) if i != -1 else None
+    return parse_date(m.group()) if m else None
+
+
+def _occurrences(text: str, word: str, limit: int, begin: int, end: int) -> list[int]:
+    """Where `word` first occurs in `text[begin:end]`, at most `limit` times (scripts repeat it)."""
+    found, i = [], text.find(word, begin, end)
     while i != -1 and len(found) < limit:
         found.append(i)
-        i = text.find(word, i + 1)
+        i = text.find(word, i + 1, end)
     return found
 
 

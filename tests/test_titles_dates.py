@@ -160,3 +160,12 @@ def test_the_dateline_date_called_an_update_is_not_the_publication():
         f"<p><span>August 16, 2019</span> <span>- Updated July 9, 2025</span></p>{STORY}",
     )
     assert extract_article(html).published.date() == date(2019, 8, 16)
+
+
+def test_a_schema_date_in_app_data_and_a_meta_name_of_any_spelling_date_a_page():
+    # App data in an attribute, quotes escaped; no JSON-LD script, no dateline.
+    data = '<div data-props="{&quot;headline&quot;:&quot;Ferry&quot;,&quot;datePublished&quot;:&quot;2025-11-17T09:00:00-05:00&quot;}"></div>'
+    html = _page("<title>Ferry Audit</title>", f"{data}<h1>Ferry Audit</h1>{STORY}")
+    assert extract_article(html).published.isoformat() == "2025-11-17T09:00:00-05:00"
+    meta = '<meta name="w-published-date" content="2025-05-27T06:03:43Z">'
+    assert extract_article(_page(meta, f"<h1>Ferry Audit</h1>{STORY}")).published.date() == date(2025, 5, 27)
