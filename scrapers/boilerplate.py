@@ -23,10 +23,36 @@ from .html import decompose_all, text_length
 # and moves it into place with a script.
 # React streaming SSR also prints each later-streamed segment as <div hidden id="S:n">, moved
 # into place by a script: those are the page's content, not hidden furniture.
+# A class that is the word "hidden" hides the box in CSS frameworks (Bootstrap's .hidden,
+# Tailwind's, unless a breakpoint variant such as "md:block" shows it again: told apart in
+# `_structural`, as a :not() in the query costs a third of the query).
 STRUCTURAL = (
     'nav, footer, aside, header, menu, [hidden]:not([id^="S:"]), [aria-hidden=true], '
-    '[style*="display:none"], [style*="display: none"]'
+    '[style*="display:none"], [style*="display: none"], [class~=hidden]'
 )
+
+
+_STRUCTURAL_TAGS = frozenset({"nav", "footer", "aside", "header", "menu"})
+
+
+def _structural(root: LexborNode) -> list[LexborNode]:
+    own = root.mem_id
+    return [n for n in root.css(STRUCTURAL) if n.mem_id != own and not _shown_again(n)]
+
+
+def _shown_again(node: LexborNode) -> bool:
+    """A box that matched only as class "hidden" but that a breakpoint variant shows again."""
+    attrs = node.attributes
+    cls = attrs.get("class") or ""
+    if ":" not in cls or "hidden" not in cls.split() or node.tag in _STRUCTURAL_TAGS:
+        return False
+    style = (attrs.get("style") or "").replace(" ", "")
+    hidden = ("hidden" in attrs and not (attrs.get("id") or "").startswith("S:")) or attrs.get(
+        "aria-hidden"
+    ) == "true"
+    return not hidden and "display:none" not in style
+
+
 # Never content, whatever their size. Lexbor keeps the markup inside <iframe>/<noscript> as
 # text, which would score as prose.
 ALWAYS = (
@@ -194,11 +220,29 @@ def _junk_named(root: LexborNode, layout: bool) -> list[LexborNode]:
                 if not value:
                     continue
                 verdict = table[value] = pattern.search(value.lower()) is not None
-            if verdict and node.tag not in _NEVER_JUNK:
+            if (
+                verdict
+                and node.tag not in _NEVER_JUNK
+                and not (attr == "id" and _heading_anchor(node, value))
+            ):
                 found.append(node)
     if len(table) > 50_000:
         table.clear()
     return found
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _heading_anchor(node: LexborNode, ident: str) -> bool:
+    """An id that is the slug of the box's own heading ("sharing-with-a-single-developer" on
+    the section headed "Sharing with a single developer"): documentation generators and wikis
+    name every section so, and the words of a heading say nothing of boilerplate."""
+    heading = node.css_first("h1, h2, h3, h4, h5, h6")
+    if heading is None:
+        return False
+    slug = _NOT_ALNUM.sub("", ident.lower())
+    return len(slug) >= 8 and _NOT_ALNUM.sub("", heading.text(deep=True).lower()).startswith(slug)
 
 
 def _big(node: LexborNode, limit: int) -> bool:
@@ -213,17 +257,18 @@ def remove_boilerplate(
     `limit` protects the story: a box holding more than half of the page's text (or more
     than 300 characters under a name that also says content) stays. `always=False` skips the
     never-content query, for a container taken from a page that has been through it already.
-    Returns the text length of `root` before anything was removed (the page's size, for the
-    body's share of it): the text after the never-content pass plus what that pass removed
-    costs less to count than the whole text read first.
+    Returns the length of the text a reader could see in `root` (after the never-content pass:
+    a script's JSON is no share of the page a body can keep), the page's size for the body's
+    share of it.
     """
     own = root.mem_id
-    removed = _decompose_counting([n for n in root.css(ALWAYS) if n.mem_id != own]) if always else 0
+    if always:
+        decompose_all([n for n in root.css(ALWAYS) if n.mem_id != own])
     total = text_length(root)
     limit = max(400, total // 2)
-    decompose_all([n for n in root.css(STRUCTURAL) if n.mem_id != own and not _big(n, limit)])
+    decompose_all([n for n in _structural(root) if not _big(n, limit)])
     if not names:
-        return total + removed
+        return total
     doomed = []
     seen: set[int] = set()
     for node in _junk_named(root, layout):
@@ -243,20 +288,4 @@ def remove_boilerplate(
     # memory until the tree goes) makes the order irrelevant and touches no freed node.
     for node in doomed:
         node.decompose(recursive=False)
-    return total + removed
-
-
-def _decompose_counting(nodes: list[LexborNode]) -> int:
-    """decompose_all that also returns how many text characters went with the nodes.
-
-    Last-first (document order reversed) removes a nested node before its container, so the
-    container's count no longer includes it: every removed character is counted once.
-    """
-    done: set[int] = set()
-    chars = 0
-    for node in reversed(nodes):
-        if node.mem_id not in done:
-            done.add(node.mem_id)
-            chars += text_length(node)
-            node.decompose()
-    return chars
+    return total

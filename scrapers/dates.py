@@ -76,14 +76,72 @@ def printed_date(text: str) -> datetime | None:
     return None
 
 
-# Boxes that print a dateline: a <time> without a machine-readable value, or a class naming one.
-_DATELINE_BOXES = "time, [class*=date], [class*=publish], [class*=posted], [class*=byline], [class*=meta]"
+# "03-09-2026", "10/31/2024", "13/11/2025 09:21:40": month and day in either order. A value
+# over 12 settles the order; when neither is, only metadata is read, month first (the US
+# order, which the English CMSs that write dates so in their metadata mean); printed text
+# gives no date rather than a guess.
+_NUMERIC = re.compile(r"(?<![\d/.-])(?P<a>\d{1,2})[/-](?P<b>\d{1,2})[/-](?P<y>(?:19|20)\d\d)(?![\d/-])")
+
+
+def _numeric_date(text: str, guess: bool) -> datetime | None:
+    m = _NUMERIC.search(text)
+    if not m:
+        return None
+    a, b = int(m.group("a")), int(m.group("b"))
+    if a <= 12 and b <= 12 and a != b and not guess:
+        return None
+    month, day = (b, a) if a > 12 else (a, b)
+    try:
+        return datetime(int(m.group("y")), month, day, tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+_ISO_TIME = re.compile(r"(?:19|20)\d\d-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?")
+
+
+def lenient_date(value: str | None, *, printed: bool = False) -> datetime | None:
+    """A date in a metadata value (or, `printed`, a dateline) however it is written: ISO,
+    Korean, words ("Dec 03, 2025", "July 17, 2025"), or numbers in the US or the European order."""
+    if not value:
+        return None
+    if printed:
+        # Printed text is mostly words; a machine time printed as text ("2022-11-23T08:10+02:00")
+        # is the only other form read there: the Korean pattern costs too much on every box.
+        iso = _ISO_TIME.search(value)
+        return (
+            printed_date(value)
+            or (parse_date(iso.group()) if iso else None)
+            or _numeric_date(value, guess=False)
+        )
+    return parse_date(value) or printed_date(value) or _numeric_date(value, guess=True)
+
+
+# Boxes that print a dateline: a <time> without a machine-readable value, or a class naming one
+# ("publi" for publish, published and publication; an author box prints the date beside the
+# name). Each substring selector costs a test of every element of the page: seven, not more.
+_DATELINE_BOXES = (
+    "time, [class*=date], [class*=publi], [class*=posted], [class*=byline], [class*=meta], [class*=author]"
+)
+# The names meta_published reads, read again here with the lenient parser ("July 17, 2025").
+_PUBLISHED_NAMES = (
+    "article:published_time",
+    "og:article:published_time",
+    "pubdate",
+    "publishdate",
+    "datePublished",
+    "date",
+    "publish-date",
+    "published",
+    "published-date",
+)
 _OTHER_PUBLISHED = (
     "og:published_time",
     "article:published",
     "parsely-pub-date",
     "citation_publication_date",
     "DC.date",
+    "DC.Date",
     "dc.date",
     "dcterms.date",
     "dcterms.issued",
@@ -92,33 +150,89 @@ _MODIFIED = ("article:modified_time", "og:updated_time", "dateModified", "last-m
 
 
 def fallback_published(
-    tree: LexborHTMLParser, metas: dict[str, str], *, ld: list[dict] | None = None
+    tree: LexborHTMLParser, metas: dict[str, str], *, ld: list[dict] | None = None, html: str = ""
 ) -> datetime | None:
     """A publication time for pages whose usual metadata names none (call before mutating `tree`):
-    rarer meta names, JSON-LD of any type, a dateline printed in words, then the last-modified
-    time (a page that states only when it was updated is dated by that)."""
-    value = meta_content(metas, *_OTHER_PUBLISHED)
-    dt = parse_date(value) if value else None
-    if dt:
-        return dt
+    rarer meta names and values in words, JSON-LD of any type, a dateline box, a labelled date
+    in `html` ("Posted on ..."), then the last-modified time (a page that states only when it
+    was updated is dated by that)."""
+    for name in (*_PUBLISHED_NAMES, *_OTHER_PUBLISHED):
+        if (value := metas.get(name)) and (dt := lenient_date(value)):
+            return dt
+    # Any other meta name for it ("w-published-date", "article.published"): not the publisher.
+    for name, value in metas.items():
+        low = name.lower()
+        if "publish" in low and "publisher" not in low and (dt := lenient_date(value)):
+            return dt
     items = json_ld_articles(tree, any_type=True, items=ld)
     for item in items:
-        dt = parse_date(str(item.get("datePublished") or ""))
+        dt = lenient_date(str(item.get("datePublished") or ""))
         if dt:
             return dt
     for node in tree.css(_DATELINE_BOXES)[:40]:
-        text = node.text(deep=True)
+        text = node.text(deep=True, separator=" ")
         if len(text) <= 200:
-            dt = printed_date(text)
+            dt = lenient_date(text, printed=True)
             if dt:
                 return dt
+    if html and (dt := labeled_printed(html) or _schema_field(html)):
+        return dt
     value = meta_content(metas, *_MODIFIED)
-    dt = parse_date(value) if value else None
+    dt = lenient_date(value)
     for item in items if dt is None else ():
-        dt = parse_date(str(item.get("dateModified") or ""))
+        dt = lenient_date(str(item.get("dateModified") or ""))
         if dt:
             break
     return dt
+
+
+# "Posted on the 15/12/2025", "Last updated: November 13, 2025", "Published 3 May 2021".
+_DATE_LABEL = re.compile(r"(?:published|posted|updated)\b\W{0,3}(?:on\W{1,2})?(?:the\s+)?", re.I)
+# The label words without their first letter, so one search finds "Posted" and "posted".
+_LABEL_STEMS = ("ublished", "osted", "pdated")
+_TAGS = re.compile(r"<[^>]*>")
+_WINDOW_BEFORE, _WINDOW_AFTER = 5_000, 40_000
+
+
+def labeled_printed(html: str) -> datetime | None:
+    """The first labelled date of a page that carries none in its metadata and prints it in no
+    box named for it. The labels are found with str.find from 5 kB before the first <h1> to
+    40 kB after it (a dateline is printed near the headline; scanning a whole 500 kB page costs
+    a millisecond), else in the first 120 kB of the <body>, and only the stretch after each
+    label is read as text."""
+    h1 = html.find("<h1")
+    if h1 != -1:
+        begin, end = max(0, h1 - _WINDOW_BEFORE), h1 + _WINDOW_AFTER
+    else:
+        begin = max(0, html.find("<body"))
+        end = begin + 3 * _WINDOW_AFTER
+    hits = sorted(i - 1 for stem in _LABEL_STEMS for i in _occurrences(html, stem, 20, begin, end) if i)
+    for pos in hits:
+        text = clean_text(_TAGS.sub(" ", html[pos : pos + 600]))
+        m = _DATE_LABEL.match(text)
+        if m and (dt := lenient_date(text[m.end() : m.end() + 40], printed=True)):
+            return dt
+    return None
+
+
+_FIELD_DATE = re.compile(r"(?:19|20)\d\d-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d)?(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)?")
+
+
+def _schema_field(html: str) -> datetime | None:
+    """The schema.org datePublished of a payload that is no JSON-LD script: app data in a script
+    or an attribute, quotes escaped ("datePublished&quot;:&quot;2025-11-17T09:00:00-05:00")."""
+    i = html.find("datePublished")
+    m = _FIELD_DATE.search(html, i, i + 60) if i != -1 else None
+    return parse_date(m.group()) if m else None
+
+
+def _occurrences(text: str, word: str, limit: int, begin: int, end: int) -> list[int]:
+    """Where `word` first occurs in `text[begin:end]`, at most `limit` times (scripts repeat it)."""
+    found, i = [], text.find(word, begin, end)
+    while i != -1 and len(found) < limit:
+        found.append(i)
+        i = text.find(word, i + 1, end)
+    return found
 
 
 _AFTER, _BEFORE = 250, 120  # characters of text read after and before the headline
@@ -194,9 +308,15 @@ def settle_published(meta: datetime | None, printed: list[tuple[datetime, bool]]
     if meta is None:
         return printed[0][0]  # a page that states only when it was updated is dated by that
     day = meta.date()
-    if any(abs((dt.date() - day).days) <= 1 for dt, _ in printed):
+    near = [update for dt, update in printed if abs((dt.date() - day).days) <= 1]
+    if near and not all(near):
         return meta
-    return next((dt for dt, update in printed if not update), meta)
+    first = next((dt for dt, update in printed if not update), None)
+    if near and first is not None:
+        # The metadata's time is the one the dateline calls an update ("August 16, 2019 -
+        # Updated July 9, 2025"): the dateline's other date is the publication.
+        return first
+    return meta if near else (first or meta)
 
 
 def _dates_in(text: str) -> list[tuple[datetime, bool]]:

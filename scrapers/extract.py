@@ -181,7 +181,7 @@ def extract_article(
             published = labeled_published(text) or meta_published(tree, metas, ld=ld)
         else:
             published = meta_published(tree, metas, ld=ld) or labeled_published(text, korean=False)
-        published = published or fallback_published(tree, metas, ld=ld)
+        published = published or fallback_published(tree, metas, ld=ld, html=text)
         if not korean:
             published = settle_published(published, dateline_published(headline))
         subtitle = None

@@ -49,16 +49,66 @@ def _paragraph_score(text: str) -> float:
 
 Scores = dict[int, tuple[LexborNode, float]]
 
+# What a block credits its ancestors: all to its container, half to the grandparent, then a
+# little to three more levels (Readability's dividers). A story printed a paragraph per nested
+# wrapper (div > div > div > span each) credits its real container only through those levels.
+_DIVIDERS = (1.0, 2.0, 6.0, 9.0, 12.0)
 
-def _credit(scores: Scores, node: LexborNode | None, value: float) -> None:
-    if node is None:
-        return
-    prev = scores.get(node.mem_id)
-    scores[node.mem_id] = (node, (prev[1] if prev else 0.0) + value)
+
+class _Credits:
+    """Scores summed per node id. Paragraphs share containers: a block's value is summed per
+    container first and spread up the ancestors once per container at the end, and each chain
+    of ancestors is walked once (a chain shares its tail with its parent's)."""
+
+    def __init__(self) -> None:
+        self.pending: dict[int, float] = {}  # value per start node, not yet spread up
+        self.starts: dict[int, LexborNode] = {}
+        self.nodes: dict[int, LexborNode] = {}
+        self.chains: dict[int, list[int]] = {}
+
+    def credit_up(self, node: LexborNode, value: float) -> None:
+        key = node.mem_id
+        pending = self.pending
+        if key in pending:
+            pending[key] += value
+        else:
+            pending[key] = value
+            self.starts[key] = node
+
+    def _chain(self, node: LexborNode) -> list[int]:
+        key = node.mem_id
+        ids = self.chains.get(key)
+        if ids is not None:
+            return ids
+        ids = []
+        cur: LexborNode | None = node
+        depth = len(_DIVIDERS)
+        while cur is not None and len(ids) < depth:
+            mid = cur.mem_id
+            if mid != key and (known := self.chains.get(mid)) is not None:
+                ids.extend(known[: depth - len(ids)])
+                break
+            if cur.tag == "html":
+                break
+            self.nodes[mid] = cur
+            ids.append(mid)
+            cur = cur.parent
+        self.chains[key] = ids
+        return ids
+
+    def scores(self) -> Scores:
+        totals: dict[int, float] = {}
+        get = totals.get
+        starts = self.starts
+        for key, value in self.pending.items():
+            for mid, divider in zip(self._chain(starts[key]), _DIVIDERS, strict=False):
+                totals[mid] = get(mid, 0.0) + value / divider
+        nodes = self.nodes
+        return {mid: (nodes[mid], total) for mid, total in totals.items()}
 
 
 def _score_candidates(body: LexborNode) -> Scores:
-    scores: Scores = {}
+    credits = _Credits()
     # One query for the paragraph-like blocks: every whole-tree query costs a walk of the tree.
     for p in body.css("p, pre, blockquote, li, [class*=paragraph], div.par"):
         text = p.text(deep=True, strip=True)
@@ -70,12 +120,17 @@ def _score_candidates(body: LexborNode) -> Scores:
             a = p.css_first("a")
             if a is not None and len(a.text(deep=True, strip=True)) * 2 > len(text):
                 continue
+            # An item headed by a linked heading is a teaser card: another story's summary.
+            heading = p.css_first("h2, h3, h4") if a is not None else None
+            if heading is not None and heading.css_first("a") is not None:
+                continue
             if parent is not None and parent.tag in _LIST_TAGS:
                 parent = parent.parent
+        if parent is None:
+            continue
         # Items weigh half: teaser lists with a line of summary each must not outweigh prose.
         s = _paragraph_score(text) * (0.5 if p.tag == "li" else 1.0)
-        _credit(scores, parent, s)
-        _credit(scores, parent.parent if parent is not None else None, s / 2)
+        credits.credit_up(parent, s)
     # Text written directly in a block (between <br>s, or beside inline runs): the block holds it.
     for holder in body.css(_HOLDER_SELECTOR):
         direct = holder.text(deep=False, strip=True)
@@ -83,9 +138,8 @@ def _score_candidates(body: LexborNode) -> Scores:
             continue
         chunks = [c for c in direct.split("\n") if len(c.strip()) >= 25] or [direct]
         s = sum(_paragraph_score(c) for c in chunks)
-        _credit(scores, holder, s)
-        _credit(scores, holder.parent, s / 2)
-    return scores
+        credits.credit_up(holder, s)
+    return credits.scores()
 
 
 def _ancestors(node: LexborNode, depth: int) -> list[int]:
@@ -110,27 +164,79 @@ def _link_density(node: LexborNode, link_chars: dict[int, int]) -> float:
     return min(1.0, linked / total)
 
 
+_COUSIN_DEPTH = 6
+_RIVAL = 0.6  # a candidate within this share of the best one's score is a rival
+
+
+def _climb_while_rising(best: LexborNode, scores: Scores) -> LexborNode:
+    """Readability's climb: going up from the best block, the score falls (each level gets a
+    smaller share); a level that scores more than the one below it holds story of its own
+    (an intro printed outside the "read more" box), so it is the article. The walk stops
+    where the score falls under a third of the best's."""
+    entry = scores.get(best.mem_id)
+    if entry is None:
+        return best
+    last = entry[1]
+    floor = last / 3
+    node = best.parent
+    for _ in range(5):
+        if node is None or node.tag in ("body", "html"):
+            break
+        entry = scores.get(node.mem_id)
+        if entry is not None:
+            if entry[1] < floor:
+                break
+            if entry[1] > last:
+                return node
+            last = entry[1]
+        node = node.parent
+    return best
+
+
 def _best_container(body: LexborNode, scores: Scores) -> tuple[LexborNode | None, float]:
     ranked = sorted(scores.values(), key=lambda item: item[1], reverse=True)[:8]
     adjusted = []
     # The candidates are mostly nested (a block, its parent, its grandparent): each link's
     # text is measured once, not once per candidate that holds it.
     link_chars: dict[int, int] = {}
+    top = 0.0
     for node, score in ranked:
-        adjusted.append((node, score * (1.0 - _link_density(node, link_chars))))
+        # Discounting only lowers a score, and every rule below reads candidates within 0.6 of
+        # the best: one already under that (the rest of the ranking too) cannot matter, and
+        # its text, often a large ancestor's, is not measured.
+        if score < _RIVAL * top:
+            break
+        value = score * (1.0 - _link_density(node, link_chars))
+        top = max(top, value)
+        adjusted.append((node, value))
     adjusted.sort(key=lambda item: item[1], reverse=True)
     if not adjusted or adjusted[0][1] <= 0:
         return None, 0.0
     best, best_score = adjusted[0]
+    # An ancestor scoring nearly as well holds more story of its own: its blocks credit it
+    # directly (a product list's descriptions inside the review that lists them), where the
+    # best block's paragraphs give it only half or less.
+    above = set(_ancestors(best, 10))
+    for node, score in adjusted[1:]:
+        if score >= 0.8 * best_score and node.mem_id in above:
+            best = node
+            break
+    else:
+        # (not when the best block has copies, each scoring the same: a template printing
+        # the story once per breakpoint makes the level holding them all score the most)
+        if not any(score == best_score for _, score in adjusted[1:]):
+            best = _climb_while_rising(best, scores)
     # A shared ancestor of near-best candidates is the article when they are cousins, not
     # nested: the story is split into a lead block and a body block, or a block per section.
     # (Siblings are handled more precisely by _siblings.)
+    # One cousin is enough two levels up; further up (a block per section, each in its own
+    # grid cell and row wrapper) two must agree, so a lone teaser box does not pull in the page.
     chain = _ancestors(best, 30)
     enclosing = set(chain)
-    lowest = None
+    meets: list[int] = []
     best_len = len(best.text(deep=True, strip=True))
     for rival, score in adjusted[1:]:
-        if score < 0.6 * best_score or rival.mem_id in enclosing:
+        if score < _RIVAL * best_score or rival.mem_id in enclosing:
             continue
         if abs(len(rival.text(deep=True, strip=True)) - best_len) <= 2:
             continue  # the same text again: a responsive variant or a print copy, not more story
@@ -138,15 +244,60 @@ def _best_container(body: LexborNode, scores: Scores) -> tuple[LexborNode | None
         if best.mem_id in r_chain:
             continue
         shared = set(r_chain)
-        for k, anc in enumerate(chain[:3]):
+        for k, anc in enumerate(chain[:_COUSIN_DEPTH]):
             if anc in shared:
-                if k >= 1 and (lowest is None or k < lowest):
-                    lowest = k
+                if k >= 1:
+                    meets.append(k)
                 break
-    if lowest is not None:
+    meets.sort()
+    lowest = next((k for n, k in enumerate(meets) if k < 3 or n >= 1), None)
+    # Sections printed by one template (the same tag and class as the best block) are parts
+    # of the story however little each scores: a step per box, a text component between
+    # image components. The ancestor that holds them all is the article.
+    lowest = max(lowest or 0, _kin_level(best, chain, scores))
+    if lowest:
         for _ in range(lowest + 1):
             best = best.parent
     return best, best_score
+
+
+_KIN_DEPTH = 6
+
+
+def _component(cls: str | None) -> str:
+    """The first class, which names the component (a blank class attribute is a template's mark too)."""
+    if not cls:
+        return ""
+    return next(iter(cls.split()), cls)
+
+
+def _kin_level(best: LexborNode, chain: list[int], scores: Scores) -> int:
+    """How far up the farthest scored block of the best block's own tag and class meets it."""
+    cls = _component(best.attributes.get("class"))
+    if not cls:
+        return 0  # a bare <div> is every template's: no kinship in that
+    levels = {anc: k for k, anc in enumerate(chain[:_KIN_DEPTH])}
+    best_len = len(best.text(deep=True, strip=True))
+    farthest = 0
+    for node, score in scores.values():
+        if score < 5.0 or node.tag != best.tag or node.mem_id == best.mem_id:
+            continue
+        # The first class names the component; later ones number or style it
+        # ("story-body story-body-1" and "story-body story-body-2").
+        if _component(node.attributes.get("class")) != cls:
+            continue
+        if abs(len(node.text(deep=True, strip=True)) - best_len) <= 2:
+            continue  # a responsive copy of the same block, not another section
+        cur = node.parent
+        for _ in range(_KIN_DEPTH):
+            if cur is None:
+                break
+            k = levels.get(cur.mem_id)
+            if k is not None:
+                farthest = max(farthest, k)
+                break
+            cur = cur.parent
+    return farthest
 
 
 def _siblings(best: LexborNode, best_score: float, scores: Scores) -> list[LexborNode]:
@@ -180,10 +331,10 @@ def _serialise(nodes: list[LexborNode], keep_captions: bool, names: bool = True)
         # The page went through the never-content pass before the container was chosen: only
         # the invisible tags that pass leaves (form inputs, media, <head> under an <html> pick)
         # are left to remove, and the boilerplate pass needs only its layout-aware rules.
-        remove_all(node, _LEFT_INVISIBLE)
+        # One walk for these and the headline (output as the title) and captions (only Korean
+        # pages keep them): each query walks the whole container.
+        remove_all(node, f"{_LEFT_INVISIBLE}, h1" if keep_captions else f"{_LEFT_INVISIBLE}, h1, {_CAPTIONS}")
         remove_boilerplate(node, names=names, layout=True, always=False)
-        # One walk for both: the headline is output as the title, captions only on Korean pages.
-        remove_all(node, "h1" if keep_captions else f"h1, {_CAPTIONS}")
         prune_link_lists(node)
         raw.extend(paragraphs(node))
     # Responsive templates print the whole story two or three times over: keep one copy.

@@ -84,3 +84,40 @@ def test_inline_hidden_copy_of_the_story_is_not_output():
 def test_a_page_where_no_block_scores_falls_back_to_the_body():
     html = _page("<div><span>Short line one.</span> <span>Another short line.</span></div>")
     assert extract_article(html).body == "Short line one. Another short line."
+
+
+def test_section_ids_made_from_their_headings_are_not_junk_names():
+    # Documentation generators id each section by its heading's slug: "Sharing with ..." is
+    # not a share bar, "Related work" not a related-posts box.
+    sections = "".join(
+        f'<div class="section" id="{slug}"><h2>{head}</h2><p>{p}</p></div>'
+        for (slug, head), p in zip(
+            [
+                ("sharing-with-a-single-developer", "Sharing with a single developer"),
+                ("related-work", "Related work"),
+            ],
+            PROSE,
+            strict=False,
+        )
+    )
+    rest = "".join(f"<p>{p}</p>" for p in PROSE[2:])
+    html = _page(f'<div class="body">{rest}{sections}</div><div id="share-bar"><p>Share this</p></div>')
+    body = extract_article(html).body
+    for p in PROSE:
+        assert p in body
+    assert "Share this" not in body
+
+
+def test_a_box_hidden_by_a_css_framework_class_is_not_the_story():
+    # class="hidden" hides a box (Bootstrap, Tailwind); "hidden md:block" shows it again.
+    partners = ", ".join(f"partner {k}" for k in range(20))
+    hidden = f'<div class="partner-list hidden"><p>Our partners: {partners}.</p></div>'
+    shown = (
+        '<div class="hidden md:block"><p>Shown on wide screens, a caption, with commas, and more.</p></div>'
+    )
+    story = "".join(f'<div class="text-body"><p>{p}</p></div>' for p in PROSE[:3])
+    html = _page(f'{hidden}<div class="article">{story}{shown}</div>')
+    body = extract_article(html).body
+    for p in PROSE[:3]:
+        assert p in body
+    assert "partner 3" not in body and "Shown on wide screens" in body

@@ -117,3 +117,55 @@ def test_metadata_time_stands_when_the_dateline_prints_its_day_or_only_an_update
         f"<h1>Ferry Contract Audit</h1><p>December 3, 2025</p>{STORY}",
     )
     assert extract_article(zoned).published.date() == date(2025, 12, 2)
+
+
+def test_metadata_dates_written_in_words_or_us_numbers_are_read():
+    ld = '<script type="application/ld+json">{"@type": "BlogPosting", "datePublished": "Dec 03, 2025"}</script>'
+    assert extract_article(_page(ld, f"<h1>Ferry Audit</h1>{STORY}")).published.date() == date(2025, 12, 3)
+    meta = '<meta name="published" content="July 17, 2025">'
+    assert extract_article(_page(meta, f"<h1>Ferry Audit</h1>{STORY}")).published.date() == date(2025, 7, 17)
+    us = '<meta property="article:published_time" content="03-09-2026">'
+    assert extract_article(_page(us, f"<h1>Ferry Audit</h1>{STORY}")).published.date() == date(2026, 3, 9)
+
+
+def test_a_labelled_date_far_from_the_headline_dates_a_page_without_metadata():
+    # The label and the date are split by markup (an icon between them) and printed after the lead.
+    lead = "<p>" + "A long lead paragraph about the ferry. " * 12 + "</p>"
+    icon = '<svg aria-hidden="true"><use href="/icons.svg#clock"></use></svg>'
+    html = _page(
+        "<title>Ferry Audit</title>",
+        f'<h1>Ferry Audit</h1>{lead}<span>Posted on</span><div class="row">{icon}<span>Nov 21, 2018</span></div>{STORY}',
+    )
+    assert extract_article(html).published.date() == date(2018, 11, 21)
+    european = _page("", f"<h1>Ferry Audit</h1>{lead}<div>Posted on the 15/12/2025 at 19:00</div>{STORY}")
+    assert extract_article(european).published.date() == date(2025, 12, 15)
+    # Printed with month and day both 12 or under: no date rather than a guess.
+    ambiguous = _page("", f"<h1>Ferry Audit</h1>{lead}<div>Posted on 03/09/2025</div>{STORY}")
+    assert extract_article(ambiguous).published is None
+
+
+def test_the_date_beside_the_author_name_dates_a_page_without_a_headline_heading():
+    html = _page(
+        "<title>Ferry Audit</title>",
+        f'<div class="resource-author"><p>Ann Lee</p><small>December 17, 2025</small></div>{STORY}',
+    )
+    assert extract_article(html).published.date() == date(2025, 12, 17)
+
+
+def test_the_dateline_date_called_an_update_is_not_the_publication():
+    # A box names the update time first; the dateline prints the publication and the update.
+    html = _page(
+        "<title>Ferry Audit</title>",
+        '<div class="post-date">Updated July 9, 2025</div><h1>Ferry Contract Audit</h1>'
+        f"<p><span>August 16, 2019</span> <span>- Updated July 9, 2025</span></p>{STORY}",
+    )
+    assert extract_article(html).published.date() == date(2019, 8, 16)
+
+
+def test_a_schema_date_in_app_data_and_a_meta_name_of_any_spelling_date_a_page():
+    # App data in an attribute, quotes escaped; no JSON-LD script, no dateline.
+    data = '<div data-props="{&quot;headline&quot;:&quot;Ferry&quot;,&quot;datePublished&quot;:&quot;2025-11-17T09:00:00-05:00&quot;}"></div>'
+    html = _page("<title>Ferry Audit</title>", f"{data}<h1>Ferry Audit</h1>{STORY}")
+    assert extract_article(html).published.isoformat() == "2025-11-17T09:00:00-05:00"
+    meta = '<meta name="w-published-date" content="2025-05-27T06:03:43Z">'
+    assert extract_article(_page(meta, f"<h1>Ferry Audit</h1>{STORY}")).published.date() == date(2025, 5, 27)
