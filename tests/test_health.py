@@ -18,6 +18,9 @@ def test_empty_missing_title_and_short_bodies_are_poor():
     assert "without title" in health.assess(Article(title=None, body="x" * 900, published=NOW), state).reason
     assert "without published" in health.assess(Article(title="t", body="x" * 900), state).reason
     assert "far shorter" in health.assess(Article(title="t", body="x" * 300, published=NOW), state).reason
+    unsure = Article(title="t", body="x" * 900, published=NOW, confidence=0.5)
+    assert "unsure" in health.assess(unsure, state).reason
+    assert not health.assess(Article(title="t", body="x" * 900, published=NOW, confidence=0.9), state).poor
     assert not health.assess(GOOD, state).poor
 
 
