@@ -469,20 +469,30 @@ def test_a_digest_has_a_board_changes_section():
     assert "유치 현황 변경" in fmt_text.plain(digest, "Asia/Seoul")
 
 
-def test_schema_8_migrates_a_version_7_file(tmp_path):
+def _file_at_version(path, version: int):
+    """A database file as schema `version` left it (an older program's), still open."""
     import sqlite3
 
-    from storage.db import MIGRATIONS, SCHEMA_VERSION, open_db
+    import sqlite_utils
 
-    path = tmp_path / "old.db"
+    from storage.db import MIGRATIONS
+
     conn = sqlite3.connect(path)
-    for v in range(1, 8):
+    for v in range(1, version + 1):
         for stmt in MIGRATIONS[v]:
             if isinstance(stmt, str):
                 conn.execute(stmt)
             else:
-                stmt(__import__("sqlite_utils").Database(conn))
-    conn.execute("PRAGMA user_version = 7")
+                stmt(sqlite_utils.Database(conn))
+    conn.execute(f"PRAGMA user_version = {version}")
+    return conn
+
+
+def test_schema_8_migrates_a_version_7_file(tmp_path):
+    from storage.db import SCHEMA_VERSION, open_db
+
+    path = tmp_path / "old.db"
+    conn = _file_at_version(path, 7)
     conn.commit()
     conn.close()
     db = open_db(path)
@@ -491,18 +501,10 @@ def test_schema_8_migrates_a_version_7_file(tmp_path):
 
 
 def test_schema_10_copies_each_claims_report_date_and_outlet(tmp_path):
-    import sqlite3
-
-    from storage.db import MIGRATIONS, open_db
+    from storage.db import open_db
 
     path = tmp_path / "old.db"
-    conn = sqlite3.connect(path)
-    for v in range(1, 10):
-        for stmt in MIGRATIONS[v]:
-            if isinstance(stmt, str):
-                conn.execute(stmt)
-            else:
-                stmt(__import__("sqlite_utils").Database(conn))
+    conn = _file_at_version(path, 9)
     conn.execute(
         "INSERT INTO articles(id, canonical_url, url, source, published, body, site_name, content_hash, first_seen, "
         "updated_at) VALUES (1, 'u', 'u', 'feed', '2025-02-03T09:00:00+09:00', 'b', NULL, 'h', '2025-02-04', 'x')"
@@ -511,7 +513,6 @@ def test_schema_10_copies_each_claims_report_date_and_outlet(tmp_path):
         "INSERT INTO bid_claims(article_id, program, bidder, stage, evidence, created_at) "
         "VALUES (1, 'N', '포항시', '신청', 'e', 'x')"
     )
-    conn.execute("PRAGMA user_version = 9")
     conn.commit()
     conn.close()
     db = open_db(path)
