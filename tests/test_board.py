@@ -37,7 +37,9 @@ from monitor.board.stages import (
     _OBJECT_SELECTION,
     _SIDED_WITH,
     _TO_NAMED,
+    _TURNED_TO,
     _WON_PROGRAM,
+    _WON_THE_NEXT,
 )
 from monitor.config import parse_settings
 from monitor.digest import HeldAlert, assemble_digest
@@ -253,6 +255,8 @@ def test_anchored_cues_find_what_the_plain_patterns_find():
         _SIDED_WITH,
         _CONDITIONAL,
         _AIMED_PROGRAM,
+        _TURNED_TO,
+        _WON_THE_NEXT,
     ]
     for p in patterns:
         for clause in clauses:

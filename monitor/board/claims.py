@@ -36,7 +36,7 @@ _N_FINAL = "".join(chr(0xAC00 + i * 28 + 4) for i in range(19 * 21))
 _CLAUSE = re.compile(
     r"(?:[고며]|지만|으나|는데|반면|한편)(,\s*)"
     rf"|(?:[{_PAST}]고|하고|되고|이고|으며|하며|되며|이며|지만|으나|반면|면서|하자|내자|되자|히자|서자|오자|르자|치자)(\s+)"
-    rf"|[{_N_FINAL}](?:\s(?:가운데|뒤|뒤에|후|이후|직후|와중에)|\s?데\s?(?:이어서?|다가?))(,?\s+)"
+    rf"|[{_N_FINAL}](?:\s(?:가운데|뒤|뒤에|후|이후|직후|와중에)|\s?데\s?(?:이어서?|다가?|반해|비해))(,?\s+)"
     # any "-고"/"-며" right before a new subject ("의향서를 내고 경주시도", "꾸리며 시민들도")
     r"|(?<=[가-힣])[고며](\s+)(?=\S+(?:은|는|이|가|도)\s)"
 )
@@ -148,16 +148,23 @@ def extract_claims(
                     continue
                 if cue.program_subject and not _program_is_subject(sent, offset + cue.start):
                     continue
+                if cue.program_after:
+                    program = next((p[2] for p in sent.programs if p[0] == offset + cue.end), None)
+                    if program is None or cue.stage not in ranks[program]:
+                        continue
                 stated = _stated_date(cue, offset, dates, sent.text, published)
                 pairs = _gapped(sent, offset, bidders, cue) or [
                     (b, program) for b in _attached(cue, clause, bidders, all_here)
                 ]
                 if cue.hope:
                     pairs = [(b, p) for b, p in pairs if not _hoped_by_others(clause, b, all_here)]
-                for b, prog in pairs:
-                    key = (b.gov.name, prog, cue.stage)
+                pairs, lost = _only(pairs, clause, cue)
+                for (b, prog), stage in [(x, cue.stage) for x in pairs] + [(x, "탈락") for x in lost]:
+                    if stage not in ranks[prog]:
+                        continue
+                    key = (b.gov.name, prog, stage)
                     if key not in here or (stated and not here[key].stated):
-                        here[key] = BidClaim(prog, b.gov.name, cue.stage, sent.text[:500], stated)
+                        here[key] = BidClaim(prog, b.gov.name, stage, sent.text[:500], stated)
         for key, claim in _subsumed(here, ranks).items():
             if key not in out or (claim.stated and not out[key].stated):
                 out[key] = claim
@@ -237,7 +244,15 @@ def _attached(cue: Cue, clause: str, bidders: list[Mention], mentions: list[Ment
             group.append(m)
         return group
     if cue.object_only:
-        return [b for b in bidders if b.role != "subject" and b.end <= cue.start]
+        # "광주시와 전남도는 ... 건의문을 채택하고": a name joined to the subject is no object;
+        # "전남도가 참여한 컨소시엄을 뽑았다": the member of the chosen consortium is
+        before = [b for b in bidders if b.end <= cue.start]
+        return [
+            b
+            for i, b in enumerate(before)
+            if (b.role != "subject" and not (b.role == "and" and _joins_subject(before, i)))
+            or _OWNER.match(clause, b.end + len(b.tail))
+        ]
     if cue.topic_only:
         return [b for b in bidders if b.tail.endswith(("은", "는"))]
     subjects = [b for b in bidders if b.role == "subject" and b.end <= cue.start]
@@ -246,6 +261,38 @@ def _attached(cue: Cue, clause: str, bidders: list[Mention], mentions: list[Ment
         start = max((b.end for b in subjects[:-1]), default=0)
         return [b for b in bidders if b is nearest or (b.role == "and" and start <= b.start < nearest.start)]
     return bidders
+
+
+# "전남도가 참여한 컨소시엄을", "포항시가 이끄는 연합을": the named member of a chosen bid
+_OWNER = re.compile(
+    r"\s(?:\S+\s)?(?:참여한|참여하는|주도한|주도하는|이끈|이끄는|꾸린|구성한)\s(?:\S+\s)?"
+    r"(?:컨소시엄|컨소|연합체?|사업단|팀)(?:을|를)\s"
+)
+
+
+def _joins_subject(mentions: list[Mention], i: int) -> bool:
+    """A "와/과" (or listed) name whose list ends in a subject ("광주시와 전남도는")."""
+    for m in mentions[i + 1 :]:
+        if m.role != "and":
+            return m.role == "subject"
+    return False
+
+
+_AMONG = re.compile(r"(?:가운데|중에서|중)\s")
+
+
+def _only(pairs: list[tuple[Mention, str]], clause: str, cue: Cue) -> tuple[list, list]:
+    """ "순천시와 광양시 가운데 광양시만 서면평가를 통과했다": a round passed (or a selection) said of
+    the name with 만 alone; the others of the set it was picked from missed it: (kept, lost)."""
+    only = next((b for b, _ in pairs if b.tail.startswith("만") and b.end <= cue.start), None)
+    if only is None:
+        return pairs, []
+    among = _AMONG.search(clause, 0, only.start)
+    if among is None:
+        return pairs, []
+    kept = [(b, p) for b, p in pairs if b.gov == only.gov]
+    lost = [(b, p) for b, p in pairs if b.gov != only.gov and b.end <= among.start()]
+    return kept, (lost if cue.stage in ("심사", "선정") else [])
 
 
 def article_claims(programs: tuple[Program, ...], article) -> tuple[BidClaim, ...]:

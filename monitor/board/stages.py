@@ -48,8 +48,6 @@ CUES: dict[str, tuple[str, ...]] = {
         r"연구\s?용역(?:을|를)?\s?(?:\S+\s)?(?:발주|착수|맡기|맡겼|의뢰)",
         # the filing is days away ("서류 제출을 하루 앞두고"): still pursuing, not filed
         r"(?:신청|제출|응모)(?:을|를)?\s?(?:\S+\s){0,2}?앞두",
-        # turning to a program after another ("아태 AI 센터 유치로 눈을 돌렸다")
-        r"유치(?:로|쪽으로)\s?(?:\S+\s)?(?:눈을\s?돌|방향을\s?틀|방향을\s?돌|선회|시선을\s?돌)",
         r"(?:경쟁|유치전|유치\s?(?:경쟁|레이스|대열|행렬|전쟁)|레이스|대열)에\s?"
         + _ADV
         + r"(?:뛰어들|뛰어든|가세|합류|도전|나서|나선|나섰)",
@@ -69,6 +67,17 @@ CUES: dict[str, tuple[str, ...]] = {
         r"유치\s?검토(?:에\s?(?:착수|들어가|들어갔|들어간|돌입)|를\s?(?:시작|착수|본격화))",
         # the campaign's public acts without the word 유치 ("범군민 서명운동에 들어갔다")
         r"서명\s?운동(?:에|을)\s?(?:\S+\s)?(?:들어가|들어갔|들어간|돌입|벌이|벌였|벌인|나서|나섰|시작|전개)",
+        # a bid (or another try) declared without the word 유치 ("곧바로 재도전을 선언했다", "2차 공모
+        # 도전을 공식화하고")
+        r"(?:재\s?)?도전(?:을|에|의사를|의지를|장을)?\s?" + _ADV + r"(?:선언|공식화|천명|예고|밝혔|밝힌|밝히)",
+        # skipping this call for the next ("이번 공모를 건너뛰고 다음 기회를 노리고 있다")
+        r"(?:다음|다음번|차기|후속|2차|3차)\s?(?:기회|공모|라운드|도전)(?:를|을|에|에서)?\s?(?:\S+\s)?"
+        r"(?:노리(?!기로)|노려|노린|노렸|기약|엿보|엿본|준비하|준비한|준비에|도전하|도전한|도전할)",
+        # the bidder's own wish ("유치를 희망한다고 밝혔다"; an onlooker's is dropped in claims.py)
+        r"유치(?:를|을)?\s?" + _ADV + r"(?:희망|원한|원하|바란|바라|열망|갈망)",
+        # the papers in the making ("제안서를 준비 중", "신청서 작성에 들어갔다"): not filed yet
+        r"(?:의향서|신청서|제안서|계획서|응모서|서류)(?:를|을)?\s?(?:\S+\s)?(?:준비|작성|마련)"
+        r"(?:\s?중|하고|하는|하며|에\s?(?:들어|착수|나서|나섰|돌입|한창|분주))",
     ),
     "신청": (
         r"(?:참여\s?)?(?:의향서|신청서|제안서|계획서|응모서|지원서|서류)(?:를|도)?\s?(?:\S+\s){0,3}?"
@@ -107,7 +116,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:실사단|심사단|평가단|(?:평가|심사)위원(?:단|들)?)(?:을|를)\s?(?:맞|맞이)",
         r"(?:심사|평가)(?:를|에)?\s?(?:받았|받고|받은|받는|통과|돌입|진행|거쳐)",
         r"(?:최종\s?)?후보(?:지|군|도시)?(?:로|에)\s?(?:압축|올랐|오른|오르며|올라|포함|이름을\s?올|남았|남은|남아|선정|뽑히|뽑혔|뽑힌|추려)",
-        r"(?:후보|명단|결선|본선|최종\s?라운드)\S{0,3}에\s?(?:\S+\s)?(?:들어(?!가)|들었|든(?=\s)|진입|안착|합류)",
+        r"(?:후보|명단|결선|본선|최종\s?라운드)\S{0,3}에\s?(?:\S+\s)?(?:들어(?!가)|들었|든(?=\s)|진입|안착|합류|이름을\s?올)",
+        # waiting on the result of a call it is in ("입지 발표가 예정된 이달 말을 초조하게 기다리고 있다")
+        r"(?:결과|입지|선정|최종)\s?발표(?:를|가|만|을)?\s?(?:\S+\s){0,4}?(?:기다리|기다린|기다려|학수고대|손꼽아|초조)",
         r"(?:최종\s?)?후보(?:지|군|도시)?(?:로|에)\s(?:\S+\s){1,4}?"
         r"(?:압축됐|압축돼|올랐|오른|오르며|올라|포함됐|포함돼|포함된|이름을\s?올|남았|뽑혔|뽑힌)",
         r"(?:발표\s?평가|프레젠테이션|PT)(?:를|에)?\s?(?:진행|했|마쳤|가졌|나섰|나서)",
@@ -128,7 +139,7 @@ CUES: dict[str, tuple[str, ...]] = {
         # the evaluators' marks ("높은 점수를 준", "후한 평가를 받았다", "호평을 받았다")
         r"(?:높은|후한|좋은|최고|최고점|낮은|박한)\s?(?:점수|평가|점)(?:를|을)?\s?(?:줬|준|주었|주며|받았|받은|받아|받고|얻었|얻은)",
         r"(?:호평|혹평|최고점|고득점)(?:을|를)?\s?(?:받았|받은|받아|받고|얻었|얻은|줬|준)",
-        r"(?:심사|평가|실사)\s?대상(?:에|으로)?\s?(?:\S+\s)?(?:포함|선정|올랐|오른|이름을\s?올)",
+        r"(?:심사|평가|실사|검토)\s?대상(?:에|으로)?\s?(?:\S+\s){0,2}?(?:포함|선정|올랐|오른|이름을\s?올)",
     ),
     "선정": (
         # passive: the bidder was chosen ("선정됐다", "낙점됐다", "확정된")
@@ -185,7 +196,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:중도\s?)?하차(?:했|한|하고|하며)",
         # handed the program to a rival ("해남에 내준 포항시"); the rival is marked in mentions.py
         r"(?:에|에게)\s?(?:\S+\s)?(?:내준|내줬|내주고|내주며|내주면서|내줘|내주게|넘겨준|넘겨줬|넘겨주고|넘겨주며|"
-        r"넘겨주면서|넘겨줘|넘겨주게|빼앗긴|빼앗겼|빼앗기|뺏긴|뺏겼|양보했|양보한)",
+        r"넘겨주면서|넘겨줘|넘겨주게|넘겨주자|내주자|빼앗긴|빼앗겼|빼앗기|뺏긴|뺏겼|양보했|양보한)",
         # a rank behind the winner ("2위에 그쳤다", "차점에 머물렀다")
         r"(?:[2-9]|두|세|네)\s?(?:위|등|순위)(?:에|로|으로)\s?(?:\S+\s)?(?:그쳤|그친|그치며|그치면서|머물렀|머문|머물며|머물면서|밀렸|밀린)",
         r"(?:[2-9]|두|세|네)\s?(?:위|등|순위)(?:를|을)\s?(?:차지|기록)(?:했|한|하며|하는\s?데\s?그)",
@@ -198,7 +209,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:꺾였|꺾인|꺾이며|무너졌|무너진|멈춰\s?섰|멈춰\s?선|끝났|끝난|사라졌|날아갔|산산조각|무너지)",
         r"(?:발을\s?뺐|손을\s?뗐)",
         r"(?:에서|에게)?\s?밀려",
-        r"(?:후보\S{0,2}|명단|선정|결과|심사|평가|대상)에서\s?(?:\S+\s){0,2}?(?:제외|빠졌|빠진|빠져)",
+        r"(?:에|에서|에게)\s?밀린(?=\s)",
+        r"(?:후보\S{0,2}|명단|선정|결과|심사|평가|대상|압축|경쟁|레이스)에서\s?(?:\S+\s){0,2}?(?:제외|빠졌|빠진|빠져)",
     ),
     "후속": (
         r"(?:업무\s?)?협약(?:을|를|서)?\s?(?:\S+\s?)?(?:체결|맺|서명)",
@@ -216,7 +228,13 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:에|를|을|이|가)?\s?(?:\S+\s){0,2}?(?:착수|들어갔|들어간|들어가|돌입|시작|서두르|서둘|한창|본격화)",
         r"(?:설계\s?공모|설계\s?용역)\s?(?:\S+\s)?(?:발주|당선작|공고|착수)",
         # works ordered or finished ("진입도로 개설 공사를 발주했다", "기본설계를 마무리했다")
-        r"(?:설계|공사|건축|토목)(?:를|을)?\s?(?:\S+\s)?(?:발주|입찰\s?공고|마무리|마쳤|마친|마치고|끝냈|끝낸|완료)",
+        r"(?:설계|공사|건축|토목|(?:부지|토지)\s?(?:매입|보상))(?:를|을)?\s?(?:\S+\s)?(?:발주|입찰\s?공고|마무리|마쳤|마친|마치고|끝냈|끝낸|완료)",
+        # the works contracted ("실시설계 계약을 맺었다", "시공사와 공사 계약을 체결")
+        r"(?:설계|공사|시공|건립|건축|감리|조성)\s?(?:\S+\s)?계약(?:을|를)?\s?(?:\S+\s)?(?:맺|체결|마쳤|마친)",
+        # the center's money passed or secured ("운영법인에 출자할 예산안이 도의회를 통과했다",
+        # "건립 국비 300억원을 확보했다"); money for the bid ("유치 활동 예산") is read as 추진
+        r"(?:예산안?|출자금?|출연금|사업비|국비|건립비)(?:이|가|을|를|도)?\s?(?:\S+\s){0,2}?"
+        r"(?:통과했|통과한|통과해|의결|가결|확보했|확보한|반영됐|반영된|편성했|편성한)",
         r"공정률",
         # the project's own administrative steps, after a selection ("지방재정 투자심사를 통과했다")
         r"(?:투자\s?심사|예비\s?타당성\s?(?:조사\s?)?(?:면제)?|예타\s?(?:면제)?|실시\s?계획)(?:를|을|가|이|에서)?\s?(?:\S+\s)?"
@@ -243,7 +261,7 @@ _OBJECT_SELECTION = anchored(
     r"|(?:을|를)\s?" + _ADV + r"(?:택했|택한|택하고|택하며|택하면서|택하자|뽑았|뽑은|뽑고|뽑으며|뽑으면서)"
     r"|(?:을|를)\s(?:\S*[^\s을를]\s){0,5}?\S*(?:지|도시|입지|대상|기관)(?:로|으로)\s?"
     + _ADV
-    + r"(?:뽑았|뽑은|뽑고|택했|택한|선택했|선택한|지정했|지정한|결정했|결정한|정했|정한)"
+    + r"(?:뽑았|뽑은|뽑고|택했|택한|선택했|선택한|지정했|지정한|결정했|결정한|정했|정한|발표했|발표한|발표하며)"
 )
 # The program itself won, stated with the bare verb in the realis ("아태 AI 센터를 유치하면서",
 # "...를 유치한 포항시", "...를 가져가면서"): a selection, but only with the program as its object,
@@ -267,6 +285,16 @@ _CONDITIONAL = anchored(
 # only with the program right before the particle (a record or a market is aimed at too).
 _AIMED_PROGRAM = anchored(
     r"(?:에|에도|을|를)\s?" + _ADV + r"(?:재\s?)?(?:도전|노리|노려|노린|노렸|넘보|넘본|겨냥|정조준)"
+)
+# Turning to the program after another ("아태 AI 센터로 눈을 돌렸다", "...센터 유치로 방향을 틀었다"):
+# only with the program before it, since a city also turns to a data center or a special zone.
+_TURNED_TO = anchored(
+    r"(?:\s?유치)?(?:로|으로|쪽으로)\s?(?:\S+\s)?(?:눈을\s?돌|방향을\s?틀|방향을\s?돌|선회|시선을\s?돌|과녁을\s?옮)"
+)
+# The program as the head of an adnominal win ("경주시가 유치한 아태 AI 센터의 임시 사무국이",
+# "해남군이 따낸 국가 AI 컴퓨팅센터는"): the name right before it won the program right after it.
+_WON_THE_NEXT = anchored(
+    r"(?:이|가)\s" + _ADV + r"(?:유치한|유치해\s?낸|유치해낸|따낸|품은|가져간|차지한|거머쥔|확정한|확정\s?지은)\s"
 )
 # Hope in a cue's words or right after it ("선정되기를 희망", "유치되길 바라는"): someone hopes;
 # claims.py keeps it only when the bidder is the one hoping.
@@ -292,7 +320,8 @@ _MODAL = re.compile(
 # "검토 중", "참여하는 방안을 저울질", "참여 여부를": not even a decision to bid
 # "참여를 적극 검토", "신청을 놓고 막판까지 고심": deliberating over it, with an adverb inside
 _CONSIDER = re.compile(
-    r"^\S{0,4}\s?(?:여부|(?:(?:방안|가능성|문제|쪽)(?:을|를|도|에)?\s?(?:\S+\s){0,2})?"
+    r"^(?:[할될낼갈]?지(?:는|를|도|\s?여부|\s?말지)(?!\s?(?:않|못)))"
+    r"|^\S{0,4}\s?(?:여부|(?:(?:방안|가능성|문제|쪽)(?:을|를|도|에)?\s?(?:\S+\s){0,2})?"
     r"(?:(?:놓고|두고)\s(?:\S+\s){0,2}?)?"
     r"(?:(?:적극|적극적으로|신중히|신중하게|긍정적으로|내부적으로|심각하게|깊이|막판까지)\s)?"
     r"(?:검토|고려|저울질|타진|고민|고심|논의|장고|숙고|득실을\s?따|손익을\s?따|주판알|셈법))"
@@ -324,7 +353,9 @@ _NEGATED = re.compile(
 _DECIDED = re.compile(r"^\S{0,2}기로\s?(?:했|결정|한|하고)")
 # Words before a 선정 cue that make it a shortlist: "후보지로 선정" is 심사.
 _SHORTLIST_BEFORE = re.compile(
-    r"(?:예비\s?후보|후보지|후보\s?도시|후보군|[23]배수)(?:로|에)?\s?(?:최종\s?)?$"
+    r"(?:예비\s?후보|후보지|후보\s?도시|후보군|[23]배수)"
+    r"(?:\s?(?:\d+|두|세|네|다섯)\s?(?:곳|개\s?\S+?)(?:\s?(?:가운데|중)\s?(?:하나|한\s?곳))?)?"
+    r"(?:로|에|으로)?\s?(?:최종\s?)?$"
 )
 
 
@@ -342,6 +373,7 @@ class Cue:
     program_subject: bool = False  # only with the program as the clause's subject ("센터가 ...")
     topic_only: bool = False  # said only of a bidder as the topic ("나주시는"), not "포항이"
     hope: bool = False  # 추진 read from a hope ("선정되기를 희망"): whose hope is asked in claims.py
+    program_after: bool = False  # only with the program right after it ("경주시가 유치한 아태 AI 센터")
 
 
 _COMPILED = {stage: tuple(anchored(p) for p in pats) for stage, pats in CUES.items()}
@@ -361,7 +393,7 @@ def _read(stage: str, clause: str, start: int, end: int) -> str | None:
     if not _connected(clause, start, end) and (_MODAL.match(after) or _POSTPONED.match(after)):
         # hoped-for or planned: the bidder is pursuing it, nothing more
         return "추진" if stage in ("선정", "신청", "추진") else ("신청" if stage == "심사" else None)
-    if stage == "선정" and _SHORTLIST_BEFORE.search(clause[max(0, start - 12) : start]):
+    if stage == "선정" and _SHORTLIST_BEFORE.search(clause[max(0, start - 24) : start]):
         return "심사"
     if stage == "심사" and _LOST_THERE.match(after) and clause[start:end].endswith("에서"):
         # the evaluation is where the bid was lost ("최종 심사에서 떨어졌다"), but "최종 후보에
@@ -409,6 +441,10 @@ def find_cues(clause: str) -> list[Cue]:
     for m in _AIMED_PROGRAM.finditer(clause):
         stage = _read("추진", clause, m.start(), m.end())
         found.append(Cue(m.start(), m.end(), stage, "추진", program_object=True))
+    for m in _TURNED_TO.finditer(clause):
+        found.append(Cue(m.start(), m.end(), "추진", "추진", program_object=True))
+    for m in _WON_THE_NEXT.finditer(clause):
+        found.append(Cue(m.start(), m.end(), "선정", "선정", named_before=True, program_after=True))
     for m in _CONDITIONAL.finditer(clause):
         found.append(Cue(m.start(), m.end(), "추진", "추진", topic_only=True))
     for pattern, program_subject in ((_TO_NAMED, True), (_SIDED_WITH, False)):
