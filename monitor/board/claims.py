@@ -41,6 +41,7 @@ _CLAUSE = re.compile(
     r"|(?<=[가-힣])[고며](\s+)(?=\S+(?:은|는|이|가|도)\s)"
 )
 _ANAPHOR = re.compile(r"(?:^|(?<=[\s,]))(시|군|도)(?:는|가|도|와|의|에서|로서)\s")
+_NOUN_THEN_DAY = re.compile(r"(?:이|가|은|는|을|를)\s?")
 KST = ZoneInfo("Asia/Seoul")
 # what joins a predicate to the day it was announced: "선정했다고 27일 발표했다", "냈다고 24일 밝혔다"
 _REPORTED = re.compile(r"\S{0,3}다고\s?")
@@ -321,6 +322,9 @@ def _stated_date(cue: Cue, offset: int, dates, text: str, published) -> str | No
             d.end <= start and start - d.end <= 60 and not find_cues(text[d.end : start])
         ):
             best = d
+    if best is None:
+        # "착공식이 7일 ... 열렸다", "협약식을 12일 가졌다": the event named as a noun, then its day
+        best = next((d for d in dates if d.day and _NOUN_THEN_DAY.fullmatch(text[end : d.start])), None)
     if best is None:
         best = next((d for d in dates if d.day and _REPORTED.fullmatch(text[end : d.start])), None)
     return resolve(best, published) if best else None

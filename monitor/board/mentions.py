@@ -31,6 +31,7 @@ _RIVAL = re.compile(
 )
 # "전남 동부권", "경북 북부권": a province naming a part of itself, not the province bidding
 _REGION = re.compile(r"\s(?:[동서남북중]{1,2}부?\s?(?:권|권역|지역|지방)|권역)")
+_ALSO = re.compile(r"\s(?:역시|또한|마저|조차)\s")
 _METRO_OF = {short: full for full, short in PREFIX.items()}
 # Fused regional names the press writes as one word: both governments are meant.
 _FUSED = {
@@ -53,6 +54,8 @@ class Mention:
     def role(self) -> str:
         """ "subject" (은/는/이/가/도), "and" (와/과/및, a comma or dot), else "other"."""
         rest = re.sub(f"^(?:{_SUFFIX})", "", self.tail)
+        if self.also:
+            return "subject"
         if re.match(r"(?:은|는|이|가|도|에서는|으로서)$", rest):
             return "subject"
         if re.match(r"(?:와|과|및|랑)$", rest) or (rest == "" and self.comma):
@@ -60,6 +63,7 @@ class Mention:
         return "other"
 
     comma: bool = False  # followed by "," or "·": one of a list
+    also: bool = False  # "강원도 역시", "경기도 또한": a subject marked by the adverb, no particle
 
     @property
     def parent_known(self) -> bool:
@@ -141,7 +145,8 @@ def find_mentions(text: str, context: str = "") -> list[Mention]:
         tail = tail_m.group(0) if tail_m else ""
         rival = bool(_RIVAL.match(text[end : end + 24]))
         comma = text[end + len(tail) : end + len(tail) + 1] in (",", "·")
-        out.append(Mention(start, end, gov, rival, tail, comma))
+        also = not tail and _ALSO.match(text, end) is not None
+        out.append(Mention(start, end, gov, rival, tail, comma, also))
     return out
 
 
