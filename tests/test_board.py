@@ -31,6 +31,7 @@ from monitor.board.mentions import find_mentions
 from monitor.board.programs import DEFAULT_PROGRAMS
 from monitor.board.stages import (
     _AIMED_PROGRAM,
+    _ANNOUNCED,
     _COMPILED,
     _CONDITIONAL,
     _LOST_PROGRAM,
@@ -261,6 +262,7 @@ def test_anchored_cues_find_what_the_plain_patterns_find():
         _AIMED_PROGRAM,
         _TURNED_TO,
         _WON_THE_NEXT,
+        _ANNOUNCED,
     ]
     for p in patterns:
         for clause in clauses:

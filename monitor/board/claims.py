@@ -11,7 +11,7 @@ sentences before (or the title) when exactly one program is named there.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -44,7 +44,7 @@ _ANAPHOR = re.compile(r"(?:^|(?<=[\s,]))(시|군|도)(?:는|가|도|와|의|에�
 _NOUN_THEN_DAY = re.compile(r"(?:이|가|은|는|을|를)\s?")
 KST = ZoneInfo("Asia/Seoul")
 # what joins a predicate to the day it was announced: "선정했다고 27일 발표했다", "냈다고 24일 밝혔다"
-_REPORTED = re.compile(r"\S{0,3}다고\s?")
+_REPORTED = re.compile(r"\S{0,3}(?:\s(?:있|중이))?(?:다고|라고)\s?")
 # the next sentence names who said a quote ("명현관 해남군수는 ... 이같이 밝혔다")
 _ATTRIBUTED = re.compile(
     r"(?:이같이|이렇게|이와\s?같이)\s(?:\S+\s){0,2}?(?:밝혔|말했|강조했|전했|설명했|언급했|덧붙였)"
@@ -154,6 +154,11 @@ def extract_claims(
                     if program is None or cue.stage not in ranks[program]:
                         continue
                 stated = _stated_date(cue, offset, dates, sent.text, published)
+                if cue.stage in ("후속", "신청") and _planned(cue, offset, dates, sent.text):
+                    # "공사를 내년 3월 시작한다", "오는 5월 의향서를 낸다": a plan, not a fact
+                    if cue.stage == "후속" or "추진" not in ranks[program]:
+                        continue
+                    cue = replace(cue, stage="추진")
                 pairs = _gapped(sent, offset, bidders, cue) or [
                     (b, program) for b in _attached(cue, clause, bidders, all_here)
                 ]
@@ -310,6 +315,17 @@ def _subsumed(claims: dict[tuple[str, str, str], BidClaim], ranks) -> dict:
     nothing there, so it is kept only where it is the furthest stage the sentence states."""
     further = {(b, p) for b, p, st in claims if st != "추진"}
     return {k: c for k, c in claims.items() if not (k[2] == "추진" and (k[0], k[1]) in further)}
+
+
+def _planned(cue: Cue, offset: int, dates, text: str) -> bool:
+    """A future date ("내년 3월", "오는 5일") inside the cue or just before it."""
+    start, end = offset + cue.start, offset + cue.end
+    return any(
+        d.future
+        and ((d.start >= start and d.end <= end) or (d.end <= start and start - d.end <= 20))
+        and not find_cues(text[d.end : start])
+        for d in dates
+    )
 
 
 def _stated_date(cue: Cue, offset: int, dates, text: str, published) -> str | None:

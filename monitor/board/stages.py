@@ -22,7 +22,7 @@ DEFAULT_ORDER = ("추진", "신청", "심사", "선정/탈락", "후속")
 _ADV = (
     r"(?:(?:최종|최종적으로|끝내|결국|마침내|드디어|극적으로|공식|공식적으로|정식|정식으로|사실상|당당히|"
     r"일찌감치|늦게|뒤늦게|다시|또다시|먼저|공동|공동으로|함께|나란히|이미|아쉽게|아쉽게도|아깝게|"
-    r"전격|돌연|자진|스스로|전면|잠정|아예|각각|각자|모두|본격|본격적으로|간발의\s차로|근소한\s차로|한\s발\s차로)\s)?"
+    r"전격|돌연|자진|스스로|전면|잠정|아예|각각|각자|모두|본격|본격적으로|강력히|간절히|적극|꼭|반드시|간발의\s차로|근소한\s차로|한\s발\s차로)\s)?"
 )
 # Words naming a bid's committee or team ("추진위원회", "유치 전담 TF", "서포터즈")
 _BODY = r"(?:위원회|추진단|유치단|지원단|자문단|협의회|협의체|TF|전담팀|전담\s?조직|태스크포스|서포터즈|기획단|특위|특별위원회)"
@@ -69,7 +69,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"서명\s?운동(?:에|을)\s?(?:\S+\s)?(?:들어가|들어갔|들어간|돌입|벌이|벌였|벌인|나서|나섰|시작|전개)",
         # a bid (or another try) declared without the word 유치 ("곧바로 재도전을 선언했다", "2차 공모
         # 도전을 공식화하고")
-        r"(?:재\s?)?도전(?:을|에|의사를|의지를|장을)?\s?" + _ADV + r"(?:선언|공식화|천명|예고|밝혔|밝힌|밝히)",
+        r"(?:재\s?)?도전(?:을|에|\s?의사를|\s?의지를|\s?의사|\s?의지|장을)?\s?"
+        + _ADV
+        + r"(?:선언|공식화|천명|예고|밝혔|밝힌|밝히)",
         # skipping this call for the next ("이번 공모를 건너뛰고 다음 기회를 노리고 있다")
         r"(?:다음|다음번|차기|후속|2차|3차)\s?(?:기회|공모|라운드|도전)(?:를|을|에|에서)?\s?(?:\S+\s)?"
         r"(?:노리(?!기로)|노려|노린|노렸|기약|엿보|엿본|준비하|준비한|준비에|도전하|도전한|도전할)",
@@ -228,9 +230,9 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:에|를|을|이|가)?\s?(?:\S+\s){0,2}?(?:착수|들어갔|들어간|들어가|돌입|시작|서두르|서둘|한창|본격화)",
         r"(?:설계\s?공모|설계\s?용역)\s?(?:\S+\s)?(?:발주|당선작|공고|착수)",
         # works ordered or finished ("진입도로 개설 공사를 발주했다", "기본설계를 마무리했다")
-        r"(?:설계|공사|건축|토목|(?:부지|토지)\s?(?:매입|보상))(?:를|을)?\s?(?:\S+\s)?(?:발주|입찰\s?공고|마무리|마쳤|마친|마치고|끝냈|끝낸|완료)",
+        r"(?:설계|공사|건축|토목|(?:부지|토지)\s?(?:매입|보상))(?:를|을)?\s?(?:\S+\s){0,2}?(?:발주|입찰\s?공고|마무리|마쳤|마친|마치고|끝냈|끝낸|완료)",
         # the works contracted ("실시설계 계약을 맺었다", "시공사와 공사 계약을 체결")
-        r"(?:설계|공사|시공|건립|건축|감리|조성)\s?(?:\S+\s)?계약(?:을|를)?\s?(?:\S+\s)?(?:맺|체결|마쳤|마친)",
+        r"(?:설계|공사|시공|건립|건축|감리|조성)\s?(?:\S+\s)?계약(?:을|를)?\s?(?:\S+\s){0,2}?(?:맺|체결|마쳤|마친)",
         # the center's money passed or secured ("운영법인에 출자할 예산안이 도의회를 통과했다",
         # "건립 국비 300억원을 확보했다"); money for the bid ("유치 활동 예산") is read as 추진
         r"(?:예산안?|출자금?|출연금|사업비|국비|건립비)(?:이|가|을|를|도)?\s?(?:\S+\s){0,2}?"
@@ -263,6 +265,9 @@ _OBJECT_SELECTION = anchored(
     + _ADV
     + r"(?:뽑았|뽑은|뽑고|택했|택한|선택했|선택한|지정했|지정한|결정했|결정한|정했|정한|발표했|발표한|발표하며)"
 )
+# "입지로 해남군을 발표했다": a selection announced, only with the place named before its object
+_ANNOUNCED = anchored(r"(?:을|를)\s?" + _ADV + r"발표(?:했|한|하고|하며|하면서|하자)")
+_PLACE_BEFORE = re.compile(r"(?:입지|도시|대상지|부지|지자체|설립지|건립지)(?:로|으로)\s(?:\S+\s){0,3}?\S+$")
 # The program itself won, stated with the bare verb in the realis ("아태 AI 센터를 유치하면서",
 # "...를 유치한 포항시", "...를 가져가면서"): a selection, but only with the program as its object,
 # since 기업/투자를 유치했다 and 절반을 차지했다 are everyday news. claims.py checks that the program ends right before the particle.
@@ -289,12 +294,14 @@ _AIMED_PROGRAM = anchored(
 # Turning to the program after another ("아태 AI 센터로 눈을 돌렸다", "...센터 유치로 방향을 틀었다"):
 # only with the program before it, since a city also turns to a data center or a special zone.
 _TURNED_TO = anchored(
-    r"(?:\s?유치)?(?:로|으로|쪽으로)\s?(?:\S+\s)?(?:눈을\s?돌|방향을\s?틀|방향을\s?돌|선회|시선을\s?돌|과녁을\s?옮)"
+    r"(?:\s?유치)?(?:\s?쪽)?(?:로|으로)\s?(?:\S+\s)?(?:눈을\s?돌|방향을\s?틀|방향을\s?돌|선회|시선을\s?돌|과녁을\s?옮)"
 )
 # The program as the head of an adnominal win ("경주시가 유치한 아태 AI 센터의 임시 사무국이",
 # "해남군이 따낸 국가 AI 컴퓨팅센터는"): the name right before it won the program right after it.
 _WON_THE_NEXT = anchored(
-    r"(?:이|가)\s" + _ADV + r"(?:유치한|유치해\s?낸|유치해낸|따낸|품은|가져간|차지한|거머쥔|확정한|확정\s?지은)\s"
+    r"(?:이|가)\s"
+    + _ADV
+    + r"(?:유치한|유치해\s?낸|유치해낸|따낸|품은|가져간|차지한|거머쥔|확정한|확정\s?지은)\s"
 )
 # Hope in a cue's words or right after it ("선정되기를 희망", "유치되길 바라는"): someone hopes;
 # claims.py keeps it only when the bidder is the one hoping.
@@ -432,6 +439,10 @@ def find_cues(clause: str) -> list[Cue]:
     for m in _OBJECT_SELECTION.finditer(clause):
         stage = _read("선정", clause, m.start(), m.end())
         found.append(Cue(m.start(), m.end(), stage, "선정", object_only=stage == "선정"))
+    for m in _ANNOUNCED.finditer(clause):
+        if _PLACE_BEFORE.search(clause, max(0, m.start() - 40), m.start()):
+            stage = _read("선정", clause, m.start(), m.end())
+            found.append(Cue(m.start(), m.end(), stage, "선정", object_only=stage == "선정"))
     for m in _WON_PROGRAM.finditer(clause):
         stage = _read("선정", clause, m.start(), m.end())
         found.append(Cue(m.start(), m.end(), stage, "선정", program_object=True))
