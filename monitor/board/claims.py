@@ -113,6 +113,7 @@ def extract_claims(
     context = "\n".join(texts)
     ranks = {p.name: p.ranks for p in programs}
     out: dict[tuple[str, str, str], BidClaim] = {}
+    agreements: set[tuple[str, str, str]] = set()  # 후속 read from an agreement alone
     for i, sent in enumerate(parsed):
         window = {p[2] for s in parsed[max(0, i - WINDOW) : i] for p in s.programs}
         if parsed and i > 0:
@@ -171,10 +172,30 @@ def extract_claims(
                     key = (b.gov.name, prog, stage)
                     if key not in here or (stated and not here[key].stated):
                         here[key] = BidClaim(prog, b.gov.name, stage, sent.text[:500], stated)
+                    if stage == "후속" and _AGREEMENT.fullmatch(clause, cue.start, cue.end):
+                        agreements.add(key)
         for key, claim in _subsumed(here, ranks).items():
             if key not in out or (claim.stated and not out[key].stated):
                 out[key] = claim
-    return tuple(out.values())
+    return tuple(_bidding_agreements(out, agreements, ranks).values())
+
+
+# an agreement alone ("포스코와 전력 공급 협력 협약을 맺었다"), not works or a ceremony
+_AGREEMENT = re.compile(r"(?:업무\s?)?(?:협약|MOU|양해각서)\S*\s?(?:\S+\s?)?(?:체결|맺|서명|교환)\S*")
+
+
+def _bidding_agreements(out: dict, agreements: set, ranks) -> dict:
+    """An agreement signed by a bidder the article shows still bidding (추진, 신청 or 심사, and no
+    selection): a step of the bid ("유치에 뛰어들었다. 광양시는 ... 협약을 맺었다"), 추진."""
+    for key in agreements:
+        b, p, _ = key
+        if key not in out or (b, p, "선정") in out or "추진" not in ranks[p]:
+            continue
+        if any((b, p, st) in out for st in ("추진", "신청", "심사")):
+            claim = out.pop(key)
+            if (b, p, "추진") not in out:
+                out[(b, p, "추진")] = BidClaim(p, b, "추진", claim.evidence, claim.stated)
+    return out
 
 
 def _speakers(text: str, context: str, mains: dict[str, str]) -> list[Mention]:

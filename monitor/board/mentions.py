@@ -26,7 +26,7 @@ _TAIL = re.compile(rf"(?:(?:{_SUFFIX})?(?:{_PARTICLES}){{0,3}})(?![가-힣])")
 _NAMES = re.compile("(?<![가-힣])(" + "|".join(sorted(map(re.escape, FORMS), key=len, reverse=True)) + ")")
 _RIVAL = re.compile(
     r"^(?:시|도|군)?(?:와|과|을|를|에|에게|보다|등과|등을)\s?(?:\S+\s){0,2}?"
-    r"(?:경쟁|맞붙|각축|경합|겨루|겨뤄|제치|제친|밀려|밀린|앞서|뒤처|달리|다른|내준|내줬|내주|내줘|넘겨|빼앗|뺏|"
+    r"(?:경쟁|맞붙|각축|경합|겨루|겨뤄|제치|제친|밀려|밀린|앞서|뒤처|뒤진|뒤져|뒤졌|달리|다른|내준|내줬|내주|내줘|넘겨|빼앗|뺏|"
     r"비교|비해|비하면|견주|견줘|견준|대조|대비해|대비하면)"
 )
 # "전남 동부권", "경북 북부권": a province naming a part of itself, not the province bidding

@@ -83,6 +83,8 @@ CUES: dict[str, tuple[str, ...]] = {
         r"유치(?:를|을)?\s?(?:\S+\s)?(?:공약(?:으로|을|했|한|하며|하고)|약속했|약속한|약속하며|다짐했|다짐한|다짐하며)",
         # the city looking for its own site ("후보지 발굴에 나섰다", "부지 물색에 들어갔다")
         r"(?:후보지|부지|입지)\s?(?:발굴|물색|찾기)(?:에|을|를)?\s?(?:\S+\s)?(?:나섰|나선|나서|착수|들어갔|들어간|돌입|시작)",
+        # a quote claiming it ("센터는 반드시 우리 지역에 와야 합니다"): said by the next sentence's speaker
+        r"(?:와야|들어서야|유치돼야|유치되어야|유치해야)\s?(?:한다|합니다|하며|하고|할\s?것)",
         # the committee launched at a ceremony ("범시민추진위원회 발대식을 열었다")
         _BODY
         + r"\s?(?:발대식|출범식|창립총회)(?:을|를)?\s?(?:\S+\s)?(?:열었|연|열고|열며|가졌|가진|갖고|개최)",
@@ -227,6 +229,7 @@ CUES: dict[str, tuple[str, ...]] = {
         r"(?:발을\s?뺐|손을\s?뗐)",
         r"(?:에서|에게)?\s?밀려",
         r"(?:에|에서|에게)\s?밀린(?=\s)",
+        r"(?:에|에게)\s?(?:\S+\s){0,2}?(?:뒤진|뒤졌|뒤져|뒤처진|뒤처졌|뒤처져)",
         r"(?:후보\S{0,2}|명단|선정|결과|심사|평가|대상|압축|경쟁|레이스)에서\s?(?:\S+\s){0,2}?(?:제외|빠졌|빠진|빠져|배제)",
     ),
     "후속": (
@@ -323,7 +326,7 @@ _WON_THE_NEXT = anchored(
 )
 # Hope in a cue's words or right after it ("선정되기를 희망", "유치되길 바라는"): someone hopes;
 # claims.py keeps it only when the bidder is the one hoping.
-_HOPING = re.compile(r"되길|되기를|하길|하기를|기대|희망|바라|바란|기원|염원")
+_HOPING = re.compile(r"되길|되기를|하길|하기를|기대|희망|바라|바란|기원|염원|와야|들어서야|돼야|되어야|해야")
 _SIDED_WITH = anchored(r"의\s?손을\s?들어(?:줬|준|주며|주면서|주자|주었|줘)")
 _WON_PROGRAM = anchored(
     r"(?:을|를)\s?"
