@@ -23,7 +23,7 @@ DEFAULT_ORDER = ("추진", "신청", "심사", "선정/탈락", "후속")
 _FOR_THE_BID = re.compile(r"유치(?:를|에)?\s?(?:위한|위해|협력|지원|관련|공조)?\s?(?:\S+\s)?$")
 # An active selection ("정부는 ... 해남을 확정했다", "전남도 컨소시엄을 선정했다"): the chosen
 # bidder is the object; the subject is the one choosing. claims.py attaches it to objects only.
-_NOT_A_PLACE = r"(?<!참여)(?<!참가)(?<!도전)(?<!신청)(?<!응모)(?<!출전)"  # "공모 참여를 확정했다"
+_NOT_A_PLACE = r"(?<!참여|참가|도전|신청|응모|출전)"  # "공모 참여를 확정했다"
 _OBJECT_SELECTION = anchored(
     _NOT_A_PLACE + r"(?:을|를|\S)\s?" + _ADV + r"(?:선정|확정|낙점)(?:했|한|하고|하며|하면서|하자)"
     r"|" + _NOT_A_PLACE + r"(?:을|를)\s?" + _ADV + r"(?:결정|지정|선택|채택)(?:했|한|하고|하며|하면서|하자)"
