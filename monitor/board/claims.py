@@ -11,7 +11,7 @@ sentences before (or the title) when exactly one program is named there.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -36,14 +36,15 @@ _N_FINAL = "".join(chr(0xAC00 + i * 28 + 4) for i in range(19 * 21))
 _CLAUSE = re.compile(
     r"(?:[고며]|지만|으나|는데|반면|한편)(,\s*)"
     rf"|(?:[{_PAST}]고|하고|되고|이고|으며|하며|되며|이며|지만|으나|반면|면서|하자|내자|되자|히자|서자|오자|르자|치자)(\s+)"
-    rf"|[{_N_FINAL}](?:\s(?:가운데|뒤|뒤에|후|이후|직후|와중에)|\s?데\s?(?:이어서?|다가?))(,?\s+)"
+    rf"|[{_N_FINAL}](?:\s(?:가운데|뒤|뒤에|후|이후|직후|와중에)|\s?데\s?(?:이어서?|다가?|반해|비해))(,?\s+)"
     # any "-고"/"-며" right before a new subject ("의향서를 내고 경주시도", "꾸리며 시민들도")
     r"|(?<=[가-힣])[고며](\s+)(?=\S+(?:은|는|이|가|도)\s)"
 )
 _ANAPHOR = re.compile(r"(?:^|(?<=[\s,]))(시|군|도)(?:는|가|도|와|의|에서|로서)\s")
+_NOUN_THEN_DAY = re.compile(r"(?:이|가|은|는|을|를)\s?")
 KST = ZoneInfo("Asia/Seoul")
 # what joins a predicate to the day it was announced: "선정했다고 27일 발표했다", "냈다고 24일 밝혔다"
-_REPORTED = re.compile(r"\S{0,3}다고\s?")
+_REPORTED = re.compile(r"\S{0,3}(?:\s(?:있|중이))?(?:다고|라고)\s?")
 # the next sentence names who said a quote ("명현관 해남군수는 ... 이같이 밝혔다")
 _ATTRIBUTED = re.compile(
     r"(?:이같이|이렇게|이와\s?같이)\s(?:\S+\s){0,2}?(?:밝혔|말했|강조했|전했|설명했|언급했|덧붙였)"
@@ -112,6 +113,7 @@ def extract_claims(
     context = "\n".join(texts)
     ranks = {p.name: p.ranks for p in programs}
     out: dict[tuple[str, str, str], BidClaim] = {}
+    agreements: set[tuple[str, str, str]] = set()  # 후속 read from an agreement alone
     for i, sent in enumerate(parsed):
         window = {p[2] for s in parsed[max(0, i - WINDOW) : i] for p in s.programs}
         if parsed and i > 0:
@@ -148,20 +150,52 @@ def extract_claims(
                     continue
                 if cue.program_subject and not _program_is_subject(sent, offset + cue.start):
                     continue
+                if cue.program_after:
+                    program = next((p[2] for p in sent.programs if p[0] == offset + cue.end), None)
+                    if program is None or cue.stage not in ranks[program]:
+                        continue
                 stated = _stated_date(cue, offset, dates, sent.text, published)
+                if cue.stage in ("후속", "신청") and _planned(cue, offset, dates, sent.text):
+                    # "공사를 내년 3월 시작한다", "오는 5월 의향서를 낸다": a plan, not a fact
+                    if cue.stage == "후속" or "추진" not in ranks[program]:
+                        continue
+                    cue = replace(cue, stage="추진")
                 pairs = _gapped(sent, offset, bidders, cue) or [
                     (b, program) for b in _attached(cue, clause, bidders, all_here)
                 ]
                 if cue.hope:
                     pairs = [(b, p) for b, p in pairs if not _hoped_by_others(clause, b, all_here)]
-                for b, prog in pairs:
-                    key = (b.gov.name, prog, cue.stage)
+                pairs, lost = _only(pairs, clause, cue)
+                for (b, prog), stage in [(x, cue.stage) for x in pairs] + [(x, "탈락") for x in lost]:
+                    if stage not in ranks[prog]:
+                        continue
+                    key = (b.gov.name, prog, stage)
                     if key not in here or (stated and not here[key].stated):
-                        here[key] = BidClaim(prog, b.gov.name, cue.stage, sent.text[:500], stated)
+                        here[key] = BidClaim(prog, b.gov.name, stage, sent.text[:500], stated)
+                    if stage == "후속" and _AGREEMENT.fullmatch(clause, cue.start, cue.end):
+                        agreements.add(key)
         for key, claim in _subsumed(here, ranks).items():
             if key not in out or (claim.stated and not out[key].stated):
                 out[key] = claim
-    return tuple(out.values())
+    return tuple(_bidding_agreements(out, agreements, ranks).values())
+
+
+# an agreement alone ("포스코와 전력 공급 협력 협약을 맺었다"), not works or a ceremony
+_AGREEMENT = re.compile(r"(?:업무\s?)?(?:협약|MOU|양해각서)\S*\s?(?:\S+\s?)?(?:체결|맺|서명|교환)\S*")
+
+
+def _bidding_agreements(out: dict, agreements: set, ranks) -> dict:
+    """An agreement signed by a bidder the article shows still bidding (추진, 신청 or 심사, and no
+    selection): a step of the bid ("유치에 뛰어들었다. 광양시는 ... 협약을 맺었다"), 추진."""
+    for key in agreements:
+        b, p, _ = key
+        if key not in out or (b, p, "선정") in out or "추진" not in ranks[p]:
+            continue
+        if any((b, p, st) in out for st in ("추진", "신청", "심사")):
+            claim = out.pop(key)
+            if (b, p, "추진") not in out:
+                out[(b, p, "추진")] = BidClaim(p, b, "추진", claim.evidence, claim.stated)
+    return out
 
 
 def _speakers(text: str, context: str, mains: dict[str, str]) -> list[Mention]:
@@ -237,7 +271,15 @@ def _attached(cue: Cue, clause: str, bidders: list[Mention], mentions: list[Ment
             group.append(m)
         return group
     if cue.object_only:
-        return [b for b in bidders if b.role != "subject" and b.end <= cue.start]
+        # "광주시와 전남도는 ... 건의문을 채택하고": a name joined to the subject is no object;
+        # "전남도가 참여한 컨소시엄을 뽑았다": the member of the chosen consortium is
+        before = [b for b in bidders if b.end <= cue.start]
+        return [
+            b
+            for i, b in enumerate(before)
+            if (b.role != "subject" and not (b.role == "and" and _joins_subject(before, i)))
+            or _OWNER.match(clause, b.end + len(b.tail))
+        ]
     if cue.topic_only:
         return [b for b in bidders if b.tail.endswith(("은", "는"))]
     subjects = [b for b in bidders if b.role == "subject" and b.end <= cue.start]
@@ -246,6 +288,38 @@ def _attached(cue: Cue, clause: str, bidders: list[Mention], mentions: list[Ment
         start = max((b.end for b in subjects[:-1]), default=0)
         return [b for b in bidders if b is nearest or (b.role == "and" and start <= b.start < nearest.start)]
     return bidders
+
+
+# "전남도가 참여한 컨소시엄을", "포항시가 이끄는 연합을": the named member of a chosen bid
+_OWNER = re.compile(
+    r"\s(?:\S+\s)?(?:참여한|참여하는|주도한|주도하는|이끈|이끄는|꾸린|구성한)\s(?:\S+\s)?"
+    r"(?:컨소시엄|컨소|연합체?|사업단|팀)(?:을|를)\s"
+)
+
+
+def _joins_subject(mentions: list[Mention], i: int) -> bool:
+    """A "와/과" (or listed) name whose list ends in a subject ("광주시와 전남도는")."""
+    for m in mentions[i + 1 :]:
+        if m.role != "and":
+            return m.role == "subject"
+    return False
+
+
+_AMONG = re.compile(r"(?:가운데|중에서|중)\s")
+
+
+def _only(pairs: list[tuple[Mention, str]], clause: str, cue: Cue) -> tuple[list, list]:
+    """ "순천시와 광양시 가운데 광양시만 서면평가를 통과했다": a round passed (or a selection) said of
+    the name with 만 alone; the others of the set it was picked from missed it: (kept, lost)."""
+    only = next((b for b, _ in pairs if b.tail.startswith("만") and b.end <= cue.start), None)
+    if only is None:
+        return pairs, []
+    among = _AMONG.search(clause, 0, only.start)
+    if among is None:
+        return pairs, []
+    kept = [(b, p) for b, p in pairs if b.gov == only.gov]
+    lost = [(b, p) for b, p in pairs if b.gov != only.gov and b.end <= among.start()]
+    return kept, (lost if cue.stage in ("심사", "선정") else [])
 
 
 def article_claims(programs: tuple[Program, ...], article) -> tuple[BidClaim, ...]:
@@ -264,6 +338,17 @@ def _subsumed(claims: dict[tuple[str, str, str], BidClaim], ranks) -> dict:
     return {k: c for k, c in claims.items() if not (k[2] == "추진" and (k[0], k[1]) in further)}
 
 
+def _planned(cue: Cue, offset: int, dates, text: str) -> bool:
+    """A future date ("내년 3월", "오는 5일") inside the cue or just before it."""
+    start, end = offset + cue.start, offset + cue.end
+    return any(
+        d.future
+        and ((d.start >= start and d.end <= end) or (d.end <= start and start - d.end <= 20))
+        and not find_cues(text[d.end : start])
+        for d in dates
+    )
+
+
 def _stated_date(cue: Cue, offset: int, dates, text: str, published) -> str | None:
     """A date written just before the cue (or inside it) with no other cue between them, else
     the day the statement was made ("확정했다고 27일 발표했다")."""
@@ -274,6 +359,9 @@ def _stated_date(cue: Cue, offset: int, dates, text: str, published) -> str | No
             d.end <= start and start - d.end <= 60 and not find_cues(text[d.end : start])
         ):
             best = d
+    if best is None:
+        # "착공식이 7일 ... 열렸다", "협약식을 12일 가졌다": the event named as a noun, then its day
+        best = next((d for d in dates if d.day and _NOUN_THEN_DAY.fullmatch(text[end : d.start])), None)
     if best is None:
         best = next((d for d in dates if d.day and _REPORTED.fullmatch(text[end : d.start])), None)
     return resolve(best, published) if best else None

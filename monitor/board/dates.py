@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 _DATE = re.compile(
-    r"(?:(?P<year>\d{4})\s?년\s?|(?P<lastyear>지난해|작년)\s?|(?P<this>올해|올)\s?)?"
+    r"(?:(?P<year>\d{4})\s?년\s?|(?P<lastyear>지난해|작년)\s?|(?P<this>올해|올)\s?|(?P<nextyear>내년|이듬해|다음\s?해)\s?)?"
     r"(?P<prefix>지난|오는)?\s?"
     r"(?:(?P<lastmonth>지난\s?달)|(?P<thismonth>이달|이번\s?달)|(?P<month>1[0-2]|0?[1-9])\s?월(?:\s?(?P<day>[12]\d|3[01]|0?[1-9])\s?일)?"
     r"|(?P<dayonly>[12]\d|3[01]|0?[1-9])\s?일)"
@@ -24,7 +24,7 @@ class DateSpan:
     last_year: bool
     month: int | None  # -1: "지난달", 0: "이달" (the article's month)
     day: int | None
-    future: bool  # "오는 3월": a plan, it dates nothing that happened
+    future: bool  # "오는 3월", "내년 1월": a plan, it dates nothing that happened
 
 
 def date_spans(text: str) -> list[DateSpan]:
@@ -42,7 +42,7 @@ def date_spans(text: str) -> list[DateSpan]:
                 if m.group("month")
                 else (-1 if m.group("lastmonth") else (0 if m.group("thismonth") else None)),
                 int(m.group("day") or m.group("dayonly") or 0) or None,
-                m.group("prefix") == "오는",
+                m.group("prefix") == "오는" or bool(m.group("nextyear")),
             )
         )
     return out

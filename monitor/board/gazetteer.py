@@ -1,4 +1,5 @@
-"""Korean local governments (17 metropolitan/provincial, 226 cities, counties and districts),
+"""Korean local governments (17 metropolitan/provincial, 226 cities, counties and districts, and
+제주's two administrative cities),
 written from the public list of 지방자치단체 as of 2024 (군위군 in 대구 since 2023-07), and how
 the press writes them: full names (포항시, 경상북도), short forms (포항, 경북, 경북도).
 
@@ -79,6 +80,12 @@ CHILDREN: dict[str, str] = {
     "경상남도": "창원시 진주시 통영시 사천시 김해시 밀양시 거제시 양산시 의령군 함안군 창녕군 고성군 남해군 "
     "하동군 산청군 함양군 거창군 합천군",
 }
+# 제주특별자치도's two administrative cities (행정시) are not autonomous governments, but the press
+# names them as bidders ("서귀포시는 제주도와 함께 의향서를 냈다"), so the board shows them too.
+# 제주 stays the province's short form.
+ADMINISTRATIVE: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "제주특별자치도": (("제주시", ()), ("서귀포시", ("서귀포",))),
+}
 # Short forms that are ordinary words in news text (or a metro's name): full name only.
 NO_SHORT_FORM = frozenset(
     "예산 양산 고령 음성 부여 영광 장성 진도 영양 상주 구리 오산 장수 강진 보은 정선 동해 거창 함양 완주 "
@@ -95,6 +102,7 @@ class Gov:
     level: str  # "metro" (광역) | "local" (기초)
     parent: str | None  # a local government's metro/province
     shorts: tuple[str, ...] = ()
+    autonomous: bool = True  # False: an administrative city (제주시, 서귀포시), no government of its own
 
 
 def _build() -> tuple[Gov, ...]:
@@ -114,6 +122,8 @@ def _build() -> tuple[Gov, ...]:
             if n[-1] in "시군" and len(stem) >= 2 and stem not in NO_SHORT_FORM:
                 shorts = (stem,)
             govs.append(Gov(display, n, "local", parent, shorts))
+    for parent, cities in ADMINISTRATIVE.items():
+        govs += [Gov(n, n, "local", parent, shorts, autonomous=False) for n, shorts in cities]
     return tuple(govs)
 
 

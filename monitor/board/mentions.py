@@ -26,11 +26,12 @@ _TAIL = re.compile(rf"(?:(?:{_SUFFIX})?(?:{_PARTICLES}){{0,3}})(?![가-힣])")
 _NAMES = re.compile("(?<![가-힣])(" + "|".join(sorted(map(re.escape, FORMS), key=len, reverse=True)) + ")")
 _RIVAL = re.compile(
     r"^(?:시|도|군)?(?:와|과|을|를|에|에게|보다|등과|등을)\s?(?:\S+\s){0,2}?"
-    r"(?:경쟁|맞붙|각축|경합|겨루|겨뤄|제치|제친|밀려|밀린|앞서|뒤처|달리|다른|내준|내줬|내주|내줘|넘겨|빼앗|뺏|"
+    r"(?:경쟁|맞붙|각축|경합|겨루|겨뤄|제치|제친|밀려|밀린|앞서|뒤처|뒤진|뒤져|뒤졌|달리|다른|내준|내줬|내주|내줘|넘겨|빼앗|뺏|"
     r"비교|비해|비하면|견주|견줘|견준|대조|대비해|대비하면)"
 )
 # "전남 동부권", "경북 북부권": a province naming a part of itself, not the province bidding
 _REGION = re.compile(r"\s(?:[동서남북중]{1,2}부?\s?(?:권|권역|지역|지방)|권역)")
+_ALSO = re.compile(r"\s(?:역시|또한|마저|조차)\s")
 _METRO_OF = {short: full for full, short in PREFIX.items()}
 # Fused regional names the press writes as one word: both governments are meant.
 _FUSED = {
@@ -53,6 +54,8 @@ class Mention:
     def role(self) -> str:
         """ "subject" (은/는/이/가/도), "and" (와/과/및, a comma or dot), else "other"."""
         rest = re.sub(f"^(?:{_SUFFIX})", "", self.tail)
+        if self.also:
+            return "subject"
         if re.match(r"(?:은|는|이|가|도|에서는|으로서)$", rest):
             return "subject"
         if re.match(r"(?:와|과|및|랑)$", rest) or (rest == "" and self.comma):
@@ -60,6 +63,7 @@ class Mention:
         return "other"
 
     comma: bool = False  # followed by "," or "·": one of a list
+    also: bool = False  # "강원도 역시", "경기도 또한": a subject marked by the adverb, no particle
 
     @property
     def parent_known(self) -> bool:
@@ -141,7 +145,8 @@ def find_mentions(text: str, context: str = "") -> list[Mention]:
         tail = tail_m.group(0) if tail_m else ""
         rival = bool(_RIVAL.match(text[end : end + 24]))
         comma = text[end + len(tail) : end + len(tail) + 1] in (",", "·")
-        out.append(Mention(start, end, gov, rival, tail, comma))
+        also = not tail and _ALSO.match(text, end) is not None
+        out.append(Mention(start, end, gov, rival, tail, comma, also))
     return out
 
 
