@@ -20,6 +20,7 @@ from bench.board import (
     HELDOUT7,
     HELDOUT8,
     HELDOUT9,
+    HELDOUT10,
     load,
     score,
 )
@@ -269,6 +270,7 @@ def test_anchored_cues_find_what_the_plain_patterns_find():
             HELDOUT7,
             HELDOUT8,
             HELDOUT9,
+            HELDOUT10,
         )
         for item in (load() if path is None else load(path))
         for sent in sentences(item.get("title"), item["text"])
@@ -320,11 +322,8 @@ def test_a_recap_is_dated_by_its_own_words_and_the_publish_year():
         (HELDOUT6, 0.97, 0.97),
         (HELDOUT7, 0.97, 0.97),
         (HELDOUT8, 0.97, 0.97),  # written independently of the rules: P 0.866 R 0.866 when first measured
-        (
-            HELDOUT9,
-            0.97,
-            0.97,
-        ),  # likewise, after pass 6: P 0.917 R 0.792 when first measured; tuned on in pass 7
+        (HELDOUT9, 0.97, 0.97),  # likewise, after pass 6: P 0.917 R 0.792 when first measured
+        (HELDOUT10, 0.82, 0.71),  # likewise, after pass 7, measured once: P 0.851 R 0.740 (honest)
     ],
 )
 def test_claim_extraction_holds_its_bench_floor(path, p_floor, r_floor):
@@ -341,7 +340,7 @@ def test_claim_extraction_holds_its_bench_floor(path, p_floor, r_floor):
 def test_the_sets_together_hold_their_floor():
     sets = (FIXTURES, HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, HELDOUT5, HELDOUT6, HELDOUT7, HELDOUT8, HELDOUT9)
     s = score([i for p in sets for i in load(p)])
-    assert s.precision >= 0.98 and s.recall >= 0.98, (s.precision, s.recall)
+    assert s.precision >= 0.98 and s.recall >= 0.98, (s.precision, s.recall)  # all tuned on
 
 
 def test_the_seeds_give_their_bids():
