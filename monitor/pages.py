@@ -129,6 +129,7 @@ class PagePool:
         self._idle: list[_Worker] = [self._start() for _ in range(workers)]
         self._waiting: deque[asyncio.Future[_Worker]] = deque()
         self._room: deque[asyncio.Future[None]] = deque()  # fetches waiting for the backlog to shrink
+        self._closed = False
 
     def _start(self) -> _Worker:
         assert self._ctx is not None
@@ -152,11 +153,17 @@ class PagePool:
         """The page's result; ExtractionError when there is no article, or its worker died or hung."""
         if not self.workers:
             return _unwrap(self._task(job))
+        if self._closed:
+            raise ExtractionError("the page pool is closed")
+        data = pickle.dumps(job, pickle.HIGHEST_PROTOCOL)
         worker = await self._acquire()
         try:
-            worker = await self._send(worker, pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
+            try:
+                await asyncio.wait_for(worker.send(data), self.deadline)
+            except OSError:  # it died while idle (an OOM kill): not this page's doing
+                worker = self._replace(worker)
+                await asyncio.wait_for(worker.send(data), self.deadline)
             reply = await asyncio.wait_for(worker.receive(), self.deadline)
-            outcome = pickle.loads(reply)
         except TimeoutError:
             worker = self._replace(worker)
             raise ExtractionError(f"page work ran past its {self.deadline:g}s deadline") from None
@@ -168,19 +175,13 @@ class PagePool:
             raise
         finally:
             self._release(worker)
+        try:
+            outcome = pickle.loads(reply)
+        except Exception as exc:  # an exception whose class cannot be rebuilt from its pickle
+            raise ExtractionError(f"page work failed with an unreadable error: {exc}") from None
         if isinstance(outcome, BaseException):
             raise outcome  # a bug in the page work: the pipeline records it against this page
         return _unwrap(outcome)
-
-    async def _send(self, worker: _Worker, data: bytes) -> _Worker:
-        """Hand the job over; a worker that died while idle (an OOM kill) is replaced first: that
-        was not this page's doing."""
-        try:
-            await asyncio.wait_for(worker.send(data), self.deadline)
-        except OSError:
-            worker = self._replace(worker)
-            await asyncio.wait_for(worker.send(data), self.deadline)
-        return worker
 
     async def _acquire(self) -> _Worker:
         if self._idle:
@@ -192,14 +193,24 @@ class PagePool:
         except asyncio.CancelledError:
             if waiter.done() and not waiter.cancelled():  # handed a worker, then cancelled
                 self._release(waiter.result())
+            elif waiter in self._waiting:
+                self._waiting.remove(waiter)
+                self._wake_room()
             raise
 
-    def _release(self, worker: _Worker) -> None:
-        while self._room:  # the backlog shrinks by one: one waiting fetch may start
+    def _wake_room(self) -> None:
+        """The backlog shrank: every fetch waiting for room looks again (a fetch woken alone may
+        never come to a worker, a 304 or a failed fetch, and would strand the others)."""
+        while self._room:
             fut = self._room.popleft()
             if not fut.done():
                 fut.set_result(None)
-                break
+
+    def _release(self, worker: _Worker) -> None:
+        if self._closed:
+            worker.stop(kill=True)
+            return
+        self._wake_room()
         while self._waiting:
             waiter = self._waiting.popleft()
             if not waiter.done():  # a waiter cancelled meanwhile is skipped
@@ -208,6 +219,9 @@ class PagePool:
         self._idle.append(worker)
 
     def _replace(self, worker: _Worker, *, crashed: bool = True) -> _Worker:
+        if self._closed:  # no new worker for a pool being closed
+            worker.stop(kill=True)
+            return worker
         if crashed:
             self.crashes += 1
             log.warning("page worker died or hung: starting another")
@@ -216,9 +230,17 @@ class PagePool:
         return self._start()
 
     def close(self) -> None:
+        """Stop the workers: idle ones read the end of their socket and exit, busy ones are
+        killed (their pages end as errors if a loop still awaits them); waiters are cancelled."""
+        self._closed = True
+        idle = {id(w) for w in self._idle}
         for worker in self._all:
-            worker.stop(kill=False)
+            worker.stop(kill=id(worker) not in idle)
+        for fut in (*self._waiting, *self._room):
+            fut.cancel()
         self._all, self._idle = set(), []
+        self._waiting.clear()
+        self._room.clear()
 
     def __enter__(self) -> PagePool:
         return self

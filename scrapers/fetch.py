@@ -169,22 +169,30 @@ class OriginPools(httpx.AsyncBaseTransport):
         origin = (url.raw_scheme, url.raw_host, url.port)
         pool = self._pools.get(origin)
         if pool is None:
-            await self._evict()
+            # chosen, removed and added with no await between: two requests for a new origin
+            # share one pool, and no evicted pool is looked up again
+            evicted = self._idle_beyond_cap()
             pool = self._pools[origin] = guarded_transport(
                 self._settings, self._resolver, connections=self._per_origin, ssl_context=self._ssl_context
             )
+            for old in evicted:
+                await old.aclose()
         else:
             self._pools.move_to_end(origin)
         return await pool.handle_async_request(request)
 
-    async def _evict(self) -> None:
+    def _idle_beyond_cap(self) -> list[httpx.AsyncHTTPTransport]:
+        """Remove the least recently used idle pools until one more fits under the cap."""
+        evicted = []
         for origin in list(self._pools):
             if len(self._pools) < self._max_origins:
-                return
-            pool = self._pools[origin]
-            if all(c.is_idle() for c in pool._pool.connections):
-                del self._pools[origin]
-                await pool.aclose()
+                break
+            pool = self._pools[origin]._pool
+            # idle: no request queued or in flight (httpcore lists a request on entry, before
+            # it has a connection) and no connection busy
+            if not pool._requests and all(c.is_idle() for c in pool.connections):
+                evicted.append(self._pools.pop(origin))
+        return evicted
 
     async def aclose(self) -> None:
         pools, self._pools = list(self._pools.values()), OrderedDict()

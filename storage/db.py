@@ -74,10 +74,12 @@ FTS_TRIGGERS = (
     END""",
 )
 
-# A claim's copy of its article's report date and outlet (the board's "since" and its counts)
+# A claim's copy of its article's report date and outlet (the board's "since" and its counts);
+# '' for a claim whose article is gone, so the NOT NULL columns never stop a migration
 CLAIM_REPORTS_SQL = """UPDATE bid_claims SET
-    reported = (SELECT substr(COALESCE(a.published, a.first_seen), 1, 10) FROM articles a WHERE a.id = article_id),
-    outlet = (SELECT COALESCE(a.site_name, a.source, '') FROM articles a WHERE a.id = article_id)"""
+    reported = COALESCE((SELECT substr(COALESCE(a.published, a.first_seen), 1, 10)
+                         FROM articles a WHERE a.id = article_id), ''),
+    outlet = COALESCE((SELECT COALESCE(a.site_name, a.source, '') FROM articles a WHERE a.id = article_id), '')"""
 
 MIGRATIONS: dict[int, list] = {
     1: [

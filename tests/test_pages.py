@@ -113,6 +113,22 @@ def test_fetches_wait_while_pages_already_wait_for_a_worker(site, tmp_path):
     assert all(r.matches for r in asyncio.run(go()))
 
 
+def test_every_fetch_waiting_for_room_gets_it_though_some_never_come_to_a_worker(site, tmp_path):
+    """A fetch let through may end without page work (a 304, a failed fetch): the others waiting
+    must not depend on it."""
+    job = _job(load_settings(demo_config(site, tmp_path)))
+
+    async def go():
+        with PagePool(1, task=slow) as pool:
+            pages = [asyncio.create_task(pool.process(job)) for _ in range(BACKLOG_PER_WORKER + 1)]
+            await asyncio.sleep(0.1)
+            not_modified = [asyncio.create_task(pool.room()) for _ in range(3 * BACKLOG_PER_WORKER)]
+            await asyncio.gather(*pages)
+            await asyncio.wait_for(asyncio.gather(*not_modified), 5)
+
+    asyncio.run(go())
+
+
 def test_workers_and_max_connections_are_checked_keys():
     assert parse_settings("[fetch]\nworkers = 0\n", environ={}).fetch.workers == 0
     assert worker_count("auto") >= 1 and worker_count(3) == 3
