@@ -155,9 +155,9 @@ class PagePool:
             return _unwrap(self._task(job))
         if self._closed:
             raise ExtractionError("the page pool is closed")
-        data = pickle.dumps(job, pickle.HIGHEST_PROTOCOL)
         worker = await self._acquire()
         try:
+            data = pickle.dumps(job, pickle.HIGHEST_PROTOCOL)  # only now: a waiting copy costs memory
             try:
                 await asyncio.wait_for(worker.send(data), self.deadline)
             except OSError:  # it died while idle (an OOM kill): not this page's doing
