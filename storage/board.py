@@ -43,13 +43,11 @@ def claims_for(db: sqlite_utils.Database) -> list[StoredClaim]:
 
 
 def deciding_claims(
-    db: sqlite_utils.Database, pairs: set[Pair] | None = None
+    db: sqlite_utils.Database, pairs: set[Pair]
 ) -> tuple[list[StoredClaim], dict[Pair, PairCounts]]:
-    """What a fold needs (of the given pairs, else of all): per pair and stage the claim first
-    dated (by its stated date, else its report) and the one last reported, ties to the lower
-    article id, and each pair's counts. A pair's are two index lookups per stage."""
-    if pairs is None:
-        return _all_deciding(db)
+    """What a fold needs of the given pairs: per pair and stage the claim first dated (by its
+    stated date, else its report) and the one last reported, ties to the lower article id, and
+    each pair's counts. A pair's are two index lookups per stage."""
     claims: list[StoredClaim] = []
     counts: dict[Pair, PairCounts] = {}
     for pair in sorted(pairs):
@@ -67,25 +65,6 @@ def deciding_claims(
 
 
 _COUNTS = "SELECT COUNT(DISTINCT c.article_id), COUNT(DISTINCT c.outlet), MAX(c.reported) FROM bid_claims c"
-
-
-def _all_deciding(db: sqlite_utils.Database) -> tuple[list[StoredClaim], dict[Pair, PairCounts]]:
-    """The same for every pair at once (a rebuild), in one pass with window functions."""
-    rows = db.execute(
-        f"""SELECT * FROM (
-                SELECT *, ROW_NUMBER() OVER (PARTITION BY program, bidder, stage
-                                             ORDER BY COALESCE(stated, reported), article_id) AS first,
-                          ROW_NUMBER() OVER (PARTITION BY program, bidder, stage
-                                             ORDER BY reported DESC, article_id DESC) AS last
-                FROM ({_CLAIMS}))
-            WHERE first = 1 OR last = 1"""
-    )
-    claims = [StoredClaim(*r[:10]) for r in rows]
-    grouped = db.execute(
-        "SELECT c.program, c.bidder, COUNT(DISTINCT c.article_id), COUNT(DISTINCT c.outlet), MAX(c.reported) "
-        "FROM bid_claims c GROUP BY c.program, c.bidder"
-    )
-    return claims, {(r[0], r[1]): PairCounts(*r[2:]) for r in grouped}
 
 
 def _row(r) -> BoardRow:
@@ -168,7 +147,7 @@ def rebuild_board(db: sqlite_utils.Database, *, fold: BoardFolder, now: datetime
     pairs = {(r[0], r[1]) for r in db.execute("SELECT DISTINCT program, bidder FROM bid_claims")}
     pairs |= {(r[0], r[1]) for r in db.execute("SELECT program, bidder FROM bid_board")}
     before = _current(db, pairs)
-    return _write(db, pairs, before, fold(*deciding_claims(db)), to_db_time(now))
+    return _write(db, pairs, before, fold(*deciding_claims(db, pairs)), to_db_time(now))
 
 
 def replace_claims(

@@ -427,7 +427,8 @@ def test_the_deciding_claims_fold_to_the_rows_all_the_claims_fold_to(tmp_path):
     assert {r.outlet for r in every} <= {"o1", "o2", "s"} and all(
         r.last_mention.startswith("2025") for r in every
     )
-    deciding, counts = deciding_claims(db)
+    pairs = {(N, b) for b in ("포항시", "구미시", "해남군")}
+    deciding, counts = deciding_claims(db, pairs)
     assert len(deciding) < len(claims_for(db)) / 3
     assert fold_board(deciding, DEFAULT_PROGRAMS, counts) == every
     claims, pair_counts = deciding_claims(db, {(N, "구미시")})
