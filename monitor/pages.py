@@ -114,7 +114,7 @@ def worker_count(setting: int | str) -> int:
 class PagePool:
     """Run page jobs in worker processes (or in-process when `workers` is 0).
 
-    Each worker has its own pipe and one page at a time, fed and read by the event loop itself
+    Each worker has its own socket and one page at a time, fed and read by the event loop itself
     (no executor threads contending with it for the GIL): a worker that dies or hangs had
     exactly that page in flight, so the page is the error and the worker is replaced.
     """
@@ -299,7 +299,7 @@ def _socket_of(conn: Connection) -> socket.socket:
 
 
 def _serve(conn: Connection, task: Task) -> None:
-    """A worker's life: a job in, its outcome out, until the pool closes the pipe."""
+    """A worker's life: a job in, its outcome out, until the pool closes the socket."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawler's to handle
     while True:
         try:
