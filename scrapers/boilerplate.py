@@ -245,6 +245,25 @@ def _heading_anchor(node: LexborNode, ident: str) -> bool:
     return len(slug) >= 8 and _NOT_ALNUM.sub("", heading.text(deep=True).lower()).startswith(slug)
 
 
+_STORY_INSIDE = 500
+
+
+def _holds_story(node: LexborNode, size: int, layout: bool) -> bool:
+    """A junk-named box around the page's own story: an app that opens the article in a
+    "modal" layer over the home page's stream, a "promoted" wrapper around the whole post. An
+    <article> (or articleBody) inside that holds most of the box's text and is not itself named
+    like junk is the story; comments and teasers printed as <article>s are each a small share
+    of their box (or named so)."""
+    least = max(_STORY_INSIDE, size // 2)
+    for inner in node.css('article, [itemprop="articleBody"]'):
+        attrs = inner.attrs
+        if text_length(inner) > least and not is_junk_name(
+            attrs.get("class") or "", attrs.get("id") or "", layout=layout
+        ):
+            return True
+    return False
+
+
 def _big(node: LexborNode, limit: int) -> bool:
     return text_length(node) > limit
 
@@ -281,6 +300,8 @@ def remove_boilerplate(
         if size > 300:
             attrs = node.attrs
             if KEEP.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()):
+                continue
+            if size > _STORY_INSIDE and _holds_story(node, size, layout):
                 continue
         doomed.append(node)
     # Detached, not freed: the two lists are not in one document order, so a box may sit

@@ -121,3 +121,32 @@ def test_a_box_hidden_by_a_css_framework_class_is_not_the_story():
     for p in PROSE[:3]:
         assert p in body
     assert "partner 3" not in body and "Shown on wide screens" in body
+
+
+def test_story_opened_in_a_modal_layer_over_a_teaser_stream_is_the_article():
+    # An app shell prints the home page's stream (more text than the story) and opens the
+    # article in a layer named "modal": the <article> holding most of that layer is the story.
+    teasers = "".join(
+        f'<li class="stream-item"><div class="card"><div class="card-body">'
+        f'<h3><a href="/news/{k}">Another story, number {k}</a></h3>'
+        f"<p>Its summary, a line or two long, says what happened, where, and to whom, "
+        f"and then it stops.</p></div></div></li>"
+        for k in range(24)
+    )
+    story = "".join(f"<p>{p.replace('Section', 'Paragraph')}</p>" for p in PROSE[:4])
+    html = _page(
+        f'<div id="stream"><ul>{teasers}</ul></div>'
+        f'<div class="render-target-modal"><article><h1>Cargo ship lost</h1>{story}</article>'
+        '<div class="modal-close">Close</div></div>'
+    )
+    body = extract_article(html).body
+    assert "Paragraph 1 explains" in body and "Paragraph 4 explains" in body
+    assert "Another story" not in body and "summary" not in body
+
+
+def test_a_junk_named_box_of_several_article_teasers_stays_junk():
+    story = "".join(f"<p>{p}</p>" for p in PROSE)
+    cards = "".join(f"<article><h3>Related {k}</h3><p>{PROSE[k]}</p></article>" for k in range(4))
+    html = _page(f'<main><article class="post">{story}</article></main><div class="related-posts">{cards}</div>')
+    body = extract_article(html).body
+    assert "Section 6 explains" in body and "Related 1" not in body
