@@ -147,6 +147,8 @@ def test_story_opened_in_a_modal_layer_over_a_teaser_stream_is_the_article():
 def test_a_junk_named_box_of_several_article_teasers_stays_junk():
     story = "".join(f"<p>{p}</p>" for p in PROSE)
     cards = "".join(f"<article><h3>Related {k}</h3><p>{PROSE[k]}</p></article>" for k in range(4))
-    html = _page(f'<main><article class="post">{story}</article></main><div class="related-posts">{cards}</div>')
+    html = _page(
+        f'<main><article class="post">{story}</article></main><div class="related-posts">{cards}</div>'
+    )
     body = extract_article(html).body
     assert "Section 6 explains" in body and "Related 1" not in body
