@@ -110,11 +110,18 @@ class _Credits:
 def _score_candidates(body: LexborNode) -> Scores:
     credits = _Credits()
     # One query for the paragraph-like blocks: every whole-tree query costs a walk of the tree.
-    for p in body.css("p, pre, blockquote, li, [class*=paragraph], div.par"):
+    for p in body.css("p, pre, blockquote, li, [class*=paragraph], div.par, td"):
+        if p.tag == "td" and p.css_first("table, p, div, li, br") is not None:
+            continue  # a layout cell or one holding blocks: its blocks and direct text speak for it
         text = p.text(deep=True, strip=True)
         if len(text) < 25:
             continue
         parent = p.parent
+        if p.tag == "td":
+            # A data table's prose cells (a list article printed as a table) are one text: each
+            # row would otherwise be its own small container.
+            while parent is not None and parent.tag in ("tr", "tbody", "thead", "tfoot"):
+                parent = parent.parent
         if p.tag == "li":
             # A list item belongs to the text around the list; a link-only item is navigation.
             a = p.css_first("a")
@@ -129,7 +136,7 @@ def _score_candidates(body: LexborNode) -> Scores:
         if parent is None:
             continue
         # Items weigh half: teaser lists with a line of summary each must not outweigh prose.
-        s = _paragraph_score(text) * (0.5 if p.tag == "li" else 1.0)
+        s = _paragraph_score(text) * (0.5 if p.tag in ("li", "td") else 1.0)
         credits.credit_up(parent, s)
     # Text written directly in a block (between <br>s, or beside inline runs): the block holds it.
     for holder in body.css(_HOLDER_SELECTOR):

@@ -152,3 +152,21 @@ def test_a_junk_named_box_of_several_article_teasers_stays_junk():
     )
     body = extract_article(html).body
     assert "Section 6 explains" in body and "Related 1" not in body
+
+
+def test_a_list_article_printed_as_a_data_table_beats_its_reference_list():
+    rows = "".join(
+        f"<tr><td><a href='/film/{k}'>Film {k}</a></td><td>19{60 + k}</td><td>{PROSE[k % 6]}</td></tr>"
+        for k in range(12)
+    )
+    refs = "".join(
+        f"<li>Author {k}, A. ({2000 + k}). Book title, volume {k}, pages 1-{k}. Publisher, city.</li>"
+        for k in range(40)
+    )
+    html = _page(
+        f"<div id=content><h1>List of films</h1><p>Films in which a day repeats, by year.</p>"
+        f"<table class=wikitable><tbody><tr><th>Film</th><th>Year</th><th>Description</th></tr>"
+        f"{rows}</tbody></table><h2>References</h2><div class=reflist><ol>{refs}</ol></div></div>"
+    )
+    body = extract_article(html).body
+    assert "Section 1 explains" in body and "Section 6 explains" in body
