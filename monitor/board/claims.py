@@ -34,11 +34,13 @@ _N_FINAL = "".join(chr(0xAC00 + i * 28 + 4) for i in range(19 * 21))
 # an adnominal predicate and a bound noun make a connective too ("신청서를 낸 가운데 인천시도",
 # "의향서를 제출한 데 이어 평택시도", "발표를 마친 뒤"): the clause ends after it
 _CLAUSE = re.compile(
-    r"(?:[고며]|지만|으나|는데|반면|한편)(,\s*)"
+    r"(?:[고며]|지만|으나|는데|반면|한편|면서|하자|되자|대신)(,\s*)"
     rf"|(?:[{_PAST}]고|하고|되고|이고|으며|하며|되며|이며|지만|으나|반면|면서|하자|내자|되자|히자|서자|오자|르자|치자)(\s+)"
     rf"|[{_N_FINAL}](?:\s(?:가운데|뒤|뒤에|후|이후|직후|와중에)|\s?데\s?(?:이어서?|다가?|반해|비해))(,?\s+)"
     # any "-고"/"-며" right before a new subject ("의향서를 내고 경주시도", "꾸리며 시민들도")
     r"|(?<=[가-힣])[고며](\s+)(?=\S+(?:은|는|이|가|도)\s)"
+    # a headline's parts ("포항, 아태 AI센터 유치 확정...경북 '겹경사'"): each its own clause
+    r"|(?:\.{2,}|…)(\s*)"
 )
 _ANAPHOR = re.compile(r"(?:^|(?<=[\s,]))(시|군|도)(?:는|가|도|와|의|에서|로서)\s")
 _NOUN_THEN_DAY = re.compile(r"(?:이|가|은|는|을|를)\s?")
@@ -78,21 +80,29 @@ def normalize_lines(text: str) -> str:
 def _clauses(text: str) -> list[tuple[int, str]]:
     out, pos = [], 0
     for m in _CLAUSE.finditer(text):
-        cut = next(m.start(g) for g in (1, 2, 3, 4) if m.group(g) is not None)
+        cut = next(m.start(g) for g in (1, 2, 3, 4, 5) if m.group(g) is not None)
         out.append((pos, text[pos:cut]))
         pos = m.end()
     out.append((pos, text[pos:]))
     return out
 
 
-def _program_for(cue: Cue, offset: int, sent: _Sentence, fallback: str | None) -> str | None:
-    """The program named nearest before the cue, else nearest after, else the window's."""
+def _program_for(cue: Cue, offset: int, end: int, sent: _Sentence, fallback: str | None) -> str | None:
+    """The program named nearest before the cue in its clause, else nearest after it (not past a
+    contrast: "강릉시는 ... 특구에 선정됐지만, 최근 ... 컴퓨팅센터 유치설에는"), else nearest
+    before the clause, else the window's."""
     at = offset + cue.start
     before = [p for p in sent.programs if p[1] <= at]
-    if before:
+    if before and before[-1][0] >= offset:
         return before[-1][2]
     after = [p for p in sent.programs if p[0] >= at]
-    return after[0][2] if after else fallback
+    if after and (after[0][1] <= end or not _CONTRAST.search(sent.text, at, after[0][0])):
+        return after[0][2]
+    return before[-1][2] if before else fallback
+
+
+# a connective of contrast: what follows it is another matter ("..., 반면", "선정됐지만,")
+_CONTRAST = re.compile(r"(?:지만|으나|반면|는데|대신)[,\s]")
 
 
 def extract_claims(
@@ -143,7 +153,7 @@ def extract_claims(
             elif cues:
                 bidders = carried
             for cue in cues:
-                program = _program_for(cue, offset, sent, fallback)
+                program = _program_for(cue, offset, offset + len(clause), sent, fallback)
                 if program is None or cue.stage not in ranks[program]:
                     continue
                 if cue.program_object and all(p[1] != offset + cue.start for p in sent.programs):
@@ -160,11 +170,20 @@ def extract_claims(
                     if cue.stage == "후속" or "추진" not in ranks[program]:
                         continue
                     cue = replace(cue, stage="추진")
-                pairs = _gapped(sent, offset, bidders, cue) or [
-                    (b, program) for b in _attached(cue, clause, bidders, all_here)
-                ]
+                owner = _owner(cue, clause, all_here)
+                joined = _joined(cue, clause, bidders, all_here)
+                pairs = (
+                    [(owner, program)]
+                    if owner
+                    else _gapped(sent, offset, bidders, cue)
+                    or [(b, program) for b in _attached(cue, clause, bidders + joined, all_here)]
+                )
                 if cue.hope:
-                    pairs = [(b, p) for b, p in pairs if not _hoped_by_others(clause, b, all_here)]
+                    # a quote's hope is its speaker's: the topic before the quote is asked too
+                    lead = sent.text[:offset] if clause.lstrip()[:1] in "\"“'‘" else ""
+                    pairs = [
+                        (b, p) for b, p in pairs if not _hoped_by_others(clause, b, all_here, lead, context)
+                    ]
                 pairs, lost = _only(pairs, clause, cue)
                 for (b, prog), stage in [(x, cue.stage) for x in pairs] + [(x, "탈락") for x in lost]:
                     if stage not in ranks[prog]:
@@ -208,17 +227,65 @@ def _speakers(text: str, context: str, mains: dict[str, str]) -> list[Mention]:
     return found[:1]
 
 
-def _hoped_by_others(clause: str, bidder: Mention, mentions: list[Mention]) -> bool:
+def _hoped_by_others(
+    clause: str, bidder: Mention, mentions: list[Mention], lead: str = "", context: str = ""
+) -> bool:
     """A "가" subject whose selection someone else hopes for: a topic before it that names no
-    bidder ("상공계는 ... 포항이 선정되기를 희망한다")."""
+    bidder ("상공계는 ... 포항이 선정되기를 희망한다"), in the clause or, for a quote, before it
+    (`lead`: "부산상공회의소는 8일 성명을 내고 "부산이 ... 선정되길 바란다"")."""
     if bidder.tail.endswith(("은", "는")):
         return False
-    for m in _TOPIC_WORD.finditer(clause, 0, bidder.start):
-        if _NOT_A_TOPIC.search(m.group(1)) or _ANAPHOR.match(clause, m.start()):
-            continue
-        if not any(n.start < m.end() and m.start() < n.end + len(n.tail) for n in mentions):
-            return True
+    for text, upto, named in ((clause, bidder.start, mentions), (lead, len(lead), None)):
+        for m in _TOPIC_WORD.finditer(text, 0, upto):
+            if _NOT_A_TOPIC.search(m.group(1)) or _ANAPHOR.match(text, m.start()):
+                continue
+            if named is None:
+                named = find_mentions(text, context)
+            if not any(n.start < m.end() and m.start() < n.end + len(n.tail) for n in named):
+                return True
     return False
+
+
+# a nominal outcome ("전라남도의 국가 AI 컴퓨팅센터 유치 확정을 축하하는 자리에서 무안군수는"):
+# the noun's owner won or lost it, not the clause's subject
+_NOMINAL = re.compile(r"(?:확정|성공|선정|낙점|탈락|실패|무산)")
+_NOMINAL_AFTER = re.compile(r"(?:을|를|이|가|은|는|의|에)\s")
+
+
+def _owner(cue: Cue, clause: str, mentions: list[Mention]) -> Mention | None:
+    if cue.stage not in ("선정", "탈락") or not _NOMINAL_AFTER.match(clause, cue.end):
+        return None
+    if not _NOMINAL.fullmatch(clause, cue.end - 2, cue.end):
+        return None
+    before = [m for m in mentions if m.end <= cue.start]
+    last = before[-1] if before else None
+    if last is None or last.rival or last.tail != "의" or cue.start - last.end > 30:
+        return None
+    return last
+
+
+def _joined(cue: Cue, clause: str, bidders: list[Mention], mentions: list[Mention]) -> list[Mention]:
+    """Names joined to the subject after it that share the predicate, though "B는 A와 함께" is
+    otherwise a partner (and the other party of an agreement, "해남군은 ... 전남도와 실시협약을",
+    is not the subject): co-finalists ("전라남도가 ... 광주광역시, 전북특별자치도와 함께 최종 후보
+    3곳에 올랐다") and a joint bid ("경상북도는 포항시와 공동으로 준비한 ... 유치가 확정되자")."""
+    subject = next((b for b in bidders if b.role == "subject"), None)
+    if subject is None:
+        return []
+    shortlist = cue.stage == "심사" and "후보" in clause[cue.start : cue.end]
+    out, run = [], []
+    for m in mentions:
+        if m.start <= subject.start or m.end > cue.start or m.rival or m in bidders:
+            continue
+        if m.role != "and":
+            run = []
+            continue
+        run.append(m)
+        rest = clause[m.end + len(m.tail) : cue.start]
+        if rest.startswith(" 공동") or (shortlist and rest.startswith(" 함께")):
+            out += run
+            run = []
+    return out
 
 
 def _gapped(sent: _Sentence, offset: int, bidders: list[Mention], cue: Cue) -> list[tuple[Mention, str]]:
@@ -335,7 +402,15 @@ def _subsumed(claims: dict[tuple[str, str, str], BidClaim], ranks) -> dict:
     """A sentence saying a city applied (or lost) also says it pursued the bid: 추진 adds
     nothing there, so it is kept only where it is the furthest stage the sentence states."""
     further = {(b, p) for b, p, st in claims if st != "추진"}
-    return {k: c for k, c in claims.items() if not (k[2] == "추진" and (k[0], k[1]) in further)}
+    # the rounds passed on the way to a selection the sentence states are its grounds ("높은
+    # 점수를 받았다"며 ... 확정했다, "마지막 관문을 넘어 센터를 거머쥐었다"): no set labels both
+    chosen = {(b, p) for b, p, st in claims if st == "선정"}
+    return {
+        k: c
+        for k, c in claims.items()
+        if not (k[2] == "추진" and (k[0], k[1]) in further)
+        and not (k[2] == "심사" and (k[0], k[1]) in chosen)
+    }
 
 
 def _planned(cue: Cue, offset: int, dates, text: str) -> bool:

@@ -91,6 +91,9 @@ NO_SHORT_FORM = frozenset(
     "예산 양산 고령 음성 부여 영광 장성 진도 영양 상주 구리 오산 장수 강진 보은 정선 동해 거창 함양 완주 "
     "성주 고성 인제 남해 영동 광주 금산 보성".split()
 )
+# The 특례시 (cities of over a million, since 2022; 화성 since 2025) are written with the title
+# as one word ("창원특례시는"): a form of the city.
+SPECIAL_CITIES = frozenset("수원시 고양시 용인시 창원시 화성시".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,8 @@ def _build() -> tuple[Gov, ...]:
             shorts = ()
             if n[-1] in "시군" and len(stem) >= 2 and stem not in NO_SHORT_FORM:
                 shorts = (stem,)
+            if n in SPECIAL_CITIES:
+                shorts += (stem + "특례시",)
             govs.append(Gov(display, n, "local", parent, shorts))
     for parent, cities in ADMINISTRATIVE.items():
         govs += [Gov(n, n, "local", parent, shorts, autonomous=False) for n, shorts in cities]

@@ -32,6 +32,10 @@ _RIVAL = re.compile(
 # "전남 동부권", "경북 북부권": a province naming a part of itself, not the province bidding
 _REGION = re.compile(r"\s(?:[동서남북중]{1,2}부?\s?(?:권|권역|지역|지방)|권역)")
 _ALSO = re.compile(r"\s(?:역시|또한|마저|조차)\s")
+# "경북에서 가장 먼저", "전남에서 처음으로": the region a first happened in, not a bidder
+_WITHIN = re.compile(r"에서\s(?:가장|처음|최초|유일|첫|제일|맨\s?먼저)")
+# "강원, 춘천 앞세워 ... 의향서 제출", "창원을 앞세워": the site a bidder pitches, not a bidder
+_PITCHED = re.compile(r"\s?(?:앞세워|앞세운|앞세우|내세워|내세운|내세우)")
 _METRO_OF = {short: full for full, short in PREFIX.items()}
 # Fused regional names the press writes as one word: both governments are meant.
 _FUSED = {
@@ -143,6 +147,10 @@ def find_mentions(text: str, context: str = "") -> list[Mention]:
             out.pop()  # "경북 포항시": the province only locates the city
         tail_m = _TAIL.match(text, end)
         tail = tail_m.group(0) if tail_m else ""
+        if (tail == "에서" and _WITHIN.match(text, end)) or (
+            tail in ("", "을", "를") and _PITCHED.match(text, end + len(tail))
+        ):
+            continue
         rival = bool(_RIVAL.match(text[end : end + 24]))
         comma = text[end + len(tail) : end + len(tail) + 1] in (",", "·")
         also = not tail and _ALSO.match(text, end) is not None

@@ -20,10 +20,15 @@ DEFAULT_ORDER = ("추진", "신청", "심사", "선정/탈락", "후속")
 
 # A follow-up predicate whose object is the bid itself ("유치를 위한 업무협약", "공동 유치 협약"):
 # an agreement to pursue the bid, so it states 추진, not a follow-up of a selection.
-_FOR_THE_BID = re.compile(r"유치(?:를|에)?\s?(?:위한|위해|협력|지원|관련|공조)?\s?(?:\S+\s)?$")
+_FOR_THE_BID = re.compile(
+    r"유치(?:를|에)?\s?(?:위한|위해|협력|지원|관련|공조)?\s?(?:\S+\s)?$"
+    # the goal named further back ("유치를 목표로 한국전기연구원, 경남테크노파크와 업무협약을")
+    r"|유치(?:를|을)\s?(?:목표로|겨냥해|겨냥한|위해|위한)\s(?:\S+\s){0,4}?$"
+)
 # An active selection ("정부는 ... 해남을 확정했다", "전남도 컨소시엄을 선정했다"): the chosen
 # bidder is the object; the subject is the one choosing. claims.py attaches it to objects only.
-_NOT_A_PLACE = r"(?<!참여|참가|도전|신청|응모|출전)"  # "공모 참여를 확정했다"
+# "공모 참여를 확정했다"; "자문위원 20명을 선정하고": people chosen, not a place
+_NOT_A_PLACE = r"(?<!참여|참가|도전|신청|응모|출전)(?<!명)"
 _OBJECT_SELECTION = anchored(
     _NOT_A_PLACE + r"(?:을|를|\S)\s?" + _ADV + r"(?:선정|확정|낙점)(?:했|한|하고|하며|하면서|하자)"
     r"|" + _NOT_A_PLACE + r"(?:을|를)\s?" + _ADV + r"(?:결정|지정|선택|채택)(?:했|한|하고|하며|하면서|하자)"
@@ -82,6 +87,8 @@ _WON_PROGRAM = anchored(
     r"|가져갔|가져간|가져가며|가져가면서|차지했|차지한|차지하며|차지하면서)"
 )
 
+# A syllable closed by ㄹ: the future adnominal ("마칠 계획", "받을 예정")
+_L_FINAL = "".join(chr(0xAC00 + i * 28 + 8) for i in range(19 * 21))
 # After a cue: the predicate is hope, a plan, a condition or a goal, not a fact. A condition is
 # "-면" but not "-면서" (while: a fact, "품으면서"); "-기로 했다" is a decision still to be carried out.
 _MODAL = re.compile(
@@ -90,7 +97,10 @@ _MODAL = re.compile(
     r"노력|총력|기원|희망|바라|바란|바람|앞두|앞둔|앞에|것으로\s?(?:보|예상|전망|기대)|할\s?것|될\s?것|"
     r"겠|려고|려는|하려|되려|가능성|여부|을\s?지|를\s?위|에\s?대비|을\s?목표|를\s?목표|을\s?기대|를\s?기대|"
     r"을\s?앞|를\s?앞|시\s|시에|하기|되기|기로|할|될|하길|되길|되기를|하기를|받을|받기|을\s?위|을\s?두고|에\s?대한|"
-    r"결과|발표를|여부를|기준|절차|요건|일정|방식|공고|대상|심사|준비|을\s?미|를\s?미|을\s?연기|를\s?연기)"
+    r"결과|발표를|여부를|기준|절차|요건|일정|방식|공고|대상|심사|준비|을\s?미|를\s?미|을\s?연기|를\s?연기|"
+    # a further verb in the future adnominal, then the plan ("신청을 마칠 계획이라고");
+    # confidence is a hope ("1차 평가 통과를 자신하고 있다")
+    rf"\S{{0,2}}[{_L_FINAL}]\s(?:계획|예정|방침)|자신(?:하|한|했|감)|장담|낙관|확신)"
 )
 # "검토 중", "참여하는 방안을 저울질", "참여 여부를": not even a decision to bid
 # "참여를 적극 검토", "신청을 놓고 막판까지 고심": deliberating over it, with an adverb inside
@@ -126,6 +136,15 @@ _NEGATED = re.compile(
 )
 # A decision carried out: "신청을 철회하기로 했다" is a withdrawal already.
 _DECIDED = re.compile(r"^\S{0,2}기로\s?(?:했|결정|한|하고)")
+# A province's own pick of one candidate before the national call ("도 단일 후보지로 포항을
+# 낙점하면서", "도내 후보지 공모에 응모했다"): the province pursues the bid (추진); the cities
+# that applied to it have not applied to the program.
+_INTERNAL = re.compile(
+    r"(?:단일|도\s?단위|도내|자체|대표)\s?후보(?:지|도시)?\s?(?:공모)?(?:에|로|으로|를|을)?\s?(?:\S+\s){0,2}?\S*$"
+)
+# What a round's words name when a loss follows ("서면평가 통과 명단에서 빠졌다", "후보지 압축
+# 과정에서 제외됐다"): the list or the process it was left out of, not a round reached
+_LEFT_OUT_OF = re.compile(r"\s?\S{0,4}?(?:명단|과정|대상|단계)\S{0,2}에서\s")
 # Words before a 선정 cue that make it a shortlist: "후보지로 선정" is 심사.
 _SHORTLIST_BEFORE = re.compile(
     r"(?:예비\s?후보|후보지|후보\s?도시|후보군|[23]배수)"
@@ -168,6 +187,8 @@ def _read(stage: str, clause: str, start: int, end: int) -> str | None:
     if not _connected(clause, start, end) and (_MODAL.match(after) or _POSTPONED.match(after)):
         # hoped-for or planned: the bidder is pursuing it, nothing more
         return "추진" if stage in ("선정", "신청", "추진") else ("신청" if stage == "심사" else None)
+    if stage in ("선정", "신청") and _INTERNAL.search(clause, max(0, start - 30), start):
+        return "추진" if stage == "선정" else None
     if stage == "선정" and _SHORTLIST_BEFORE.search(clause[max(0, start - 24) : start]):
         return "심사"
     if stage == "심사" and _LOST_THERE.match(after) and clause[start:end].endswith("에서"):
@@ -179,7 +200,7 @@ def _read(stage: str, clause: str, start: int, end: int) -> str | None:
         or (clause[end - 1] in "을를" and _PLANNED_OBJECT.match(clause[end : end + 30]))
     ):
         return None
-    if stage == "후속" and _FOR_THE_BID.search(clause[max(0, start - 16) : start]):
+    if stage == "후속" and _FOR_THE_BID.search(clause[max(0, start - 40) : start]):
         return "추진"
     return stage
 
@@ -246,6 +267,9 @@ def find_cues(clause: str) -> list[Cue]:
     for i, cue in enumerate(kept):
         outcome_later = any(c.stage in ("선정", "탈락") for c in kept[i + 1 :])
         if cue.raw == "심사" and clause[cue.start : cue.end].endswith("에서") and outcome_later:
+            kept[i] = replace(cue, stage=None)
+        lost_later = any(c.stage == "탈락" for c in kept[i + 1 :])
+        if cue.raw == "심사" and lost_later and _LEFT_OUT_OF.match(clause, cue.end):
             kept[i] = replace(cue, stage=None)
     for i, cue in enumerate(kept):
         if cue.stage == "추진" and _HOPING.search(clause, cue.start, cue.end + 12):
