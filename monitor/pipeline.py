@@ -338,12 +338,15 @@ async def crawl_source(
     links = found.links
     run.report.links_found = len(links)
     known = known_urls(db, list(links))
-    sem = asyncio.Semaphore(LINK_CONCURRENCY)
     done = 0
+    # LINK_CONCURRENCY workers share one iterator over the links, in order: a task per link would
+    # hold a coroutine, a task and a semaphore waiter for every link of every source at once
+    # (500 sources of 40 links: 20,000 tasks and ~25 MB of heap in the daemon).
+    pending = iter(links.items())
 
-    async def guarded(key: str, link: DiscoveredLink) -> None:
+    async def worker() -> None:
         nonlocal done
-        async with sem:
+        for key, link in pending:
             try:
                 await run.one_link(key, link, known.get(key))
             except StorageError as exc:
@@ -354,11 +357,11 @@ async def crawl_source(
             except Exception as exc:  # a bug on one page must not cost the other pages
                 run.record_error(key, exc, "bug")
                 log.error("%s: unexpected error on %s\n%s", source.name, link.url, traceback.format_exc())
-        done += 1
-        if progress:
-            progress(source.name, done, len(links))
+            done += 1
+            if progress:
+                progress(source.name, done, len(links))
 
-    await asyncio.gather(*(guarded(key, link) for key, link in links.items()))
+    await asyncio.gather(*(worker() for _ in range(min(LINK_CONCURRENCY, len(links)))))
     run.finish_ok(started, links)
     return run.report
 
