@@ -38,7 +38,8 @@ _CLAUSE = re.compile(
     rf"|(?:[{_PAST}]고|하고|되고|이고|으며|하며|되며|이며|지만|으나|반면|면서|하자|내자|되자|히자|서자|오자|르자|치자)(\s+)"
     rf"|[{_N_FINAL}](?:\s(?:가운데|뒤|뒤에|후|이후|직후|와중에)|\s?데\s?(?:이어서?|다가?|반해|비해))(,?\s+)"
     # any "-고"/"-며" right before a new subject ("의향서를 내고 경주시도", "꾸리며 시민들도")
-    r"|(?<=[가-힣])[고며](\s+)(?=\S+(?:은|는|이|가|도)\s)"
+    # (not the quotative "-다고"/"-라고": "공사를 마쳤다고 전남도가 1일 전했다" is one clause)
+    r"|(?<=[가-힣])(?:(?<![다라])고|며)(\s+)(?=\S+(?:은|는|이|가|도)\s)"
     # a headline's parts ("포항, 아태 AI센터 유치 확정...경북 '겹경사'"): each its own clause
     r"|(?:\.{2,}|…)(\s*)"
 )
@@ -46,11 +47,16 @@ _ANAPHOR = re.compile(r"(?:^|(?<=[\s,]))(시|군|도)(?:는|가|도|와|의|에�
 _NOUN_THEN_DAY = re.compile(r"(?:이|가|은|는|을|를)\s?")
 KST = ZoneInfo("Asia/Seoul")
 # what joins a predicate to the day it was announced: "선정했다고 27일 발표했다", "냈다고 24일 밝혔다"
-_REPORTED = re.compile(r"\S{0,3}(?:\s(?:있|중이))?(?:다고|라고)\s?")
+# (also "포기하기로 했다고 21일 밝혔다", "마쳤다고 전남도가 1일 전했다")
+_REPORTED = re.compile(r"\S{0,3}(?:\s(?:있|중이|했))?(?:다고|라고)\s?(?:\S+(?:이|가|은|는)\s?)?")
 # the next sentence names who said a quote ("명현관 해남군수는 ... 이같이 밝혔다")
 _ATTRIBUTED = re.compile(
     r"(?:이같이|이렇게|이와\s?같이)\s(?:\S+\s){0,2}?(?:밝혔|말했|강조했|전했|설명했|언급했|덧붙였)"
 )
+# the site-proposal cue ("X를 입지로 제안했다", "X를 후보지로 신청")
+_SITE_PROPOSED = re.compile(r"(?:후보지|입지)(?:로|를)?\s?(?:신청|제안)")
+# a clause of time or cause ending in a connective ("...가 되면서", "...가 제출하자")
+_SUBORDINATE = re.compile(r"(?:면서|[하되내]자)\s*,?\s*$")
 # a topic that is no bidder ("포항 지역 상공계는 ... 포항이 선정되기를 희망한다", "업계에서는"):
 # time adverbials end in 는 too ("이번에는", "올해는")
 _TOPIC_WORD = re.compile(r"(?<!\S)(\S+?)(?:은|는)(?=\s)")
@@ -119,8 +125,14 @@ def extract_claims(
     ]
     if not any(s.programs for s in parsed):
         return ()  # no program named, so no claim: skip the gazetteer scan of every sentence
-    mains = main_bidders([find_mentions(t, "\n".join(texts)) for t in texts])
+    named = [find_mentions(t, "\n".join(texts)) for t in texts]
+    mains = main_bidders(named)
     context = "\n".join(texts)
+    topic: list[Mention] = []  # the last sentence's topic ("포항시는 ..."), for one that drops it
+    # (program, stage) -> the date of a stage stated with no bidder (or of a 선정), in the last
+    # sentence / in this one: an undated claim of it in the next sentence takes that date
+    event: dict[tuple[str, str], str] = {}
+    held: dict[tuple[str, str], str] = {}
     ranks = {p.name: p.ranks for p in programs}
     out: dict[tuple[str, str, str], BidClaim] = {}
     agreements: set[tuple[str, str, str]] = set()  # 후속 read from an agreement alone
@@ -130,17 +142,27 @@ def extract_claims(
             window |= {p[2] for p in parsed[0].programs}  # the title
         fallback = next(iter(window)) if len(window) == 1 else None
         if not sent.programs and fallback is None:
+            if named[i] or _ANAPHOR.search(sent.text):
+                topic = []
+            event = {}
             continue
         dates = date_spans(sent.text)
         here: dict[tuple[str, str, str], BidClaim] = {}
         carried: list[Mention] = []
-        if i + 1 < len(texts) and _ATTRIBUTED.search(texts[i + 1]) and not find_mentions(sent.text, context):
+        if i + 1 < len(texts) and _ATTRIBUTED.search(texts[i + 1]) and not named[i]:
             carried = _speakers(texts[i + 1], context, mains)  # a quote, its speaker after it
+        elif topic and not named[i] and not _ANAPHOR.search(sent.text) and not _own_subject(sent.text):
+            # "포항시는 4월 의향서를 제출했다. 9월에는 발표 평가 무대에 섰지만 ...": a sentence
+            # naming no one and no subject of its own goes on about the last sentence's topic
+            carried = topic
+        standing = topic
+        if named[i] or _ANAPHOR.search(sent.text):
+            topic = []
         for offset, clause in _clauses(sent.text):
             all_here = find_mentions(clause, context)
             bidders = [m for m in all_here if not m.rival]
             for a in _ANAPHOR.finditer(clause):
-                main = mains.get("metro" if a.group(1) == "도" else "local")
+                main = _referent(mains, a.group(1))
                 if main and all(b.gov.name != main for b in bidders):
                     bidders.append(Mention(a.start(), a.end(), BY_NAME[main], False, "는"))
             bidders.sort(key=lambda b: b.start)  # "도는 ... 포항·구미 등 도내 후보지를": the topic first
@@ -149,7 +171,11 @@ def extract_claims(
             if bidders:
                 # the topic ("포항시는") scopes over the clauses after it; a "가" subject does not
                 topics = [b for b in bidders if b.tail.endswith(("은", "는"))]
-                carried = topics or bidders
+                standing = topics or standing
+                topic = topics or topic
+                # "전남도가 최종 승자가 되면서 고개를 숙였다": a "가" subject of a clause of time or
+                # cause ("-면서", "-자") leaves the main clause to the standing topic
+                carried = topics or (standing if standing and _SUBORDINATE.search(clause) else bidders)
             elif cues:
                 bidders = carried
             for cue in cues:
@@ -184,7 +210,18 @@ def extract_claims(
                     pairs = [
                         (b, p) for b, p in pairs if not _hoped_by_others(clause, b, all_here, lead, context)
                     ]
+                if cue.stage != "후속":
+                    pairs = [(b, p) for b, p in pairs if not b.venue]
+                if cue.raw == "신청" and _SITE_PROPOSED.match(clause, cue.start):
+                    # "컨소시엄은 전남 해남을 입지로 제안했다": the name before "입지로" is the site,
+                    # the one proposing it is the subject
+                    pairs = [(b, p) for b, p in pairs if b.tail not in ("을", "를")]
                 pairs, lost = _only(pairs, clause, cue)
+                if stated and (not pairs or cue.stage == "선정"):
+                    # (a program is awarded once: the next sentence's undated 선정 of it is the same
+                    # decision, "... 해남군 솔라시도를 확정했다고 29일 밝혔다. 전남도와 해남군은 ...
+                    # 결실을 봤다")
+                    held[(program, cue.stage)] = stated
                 for (b, prog), stage in [(x, cue.stage) for x in pairs] + [(x, "탈락") for x in lost]:
                     if stage not in ranks[prog]:
                         continue
@@ -193,10 +230,27 @@ def extract_claims(
                         here[key] = BidClaim(prog, b.gov.name, stage, sent.text[:500], stated)
                     if stage == "후속" and _AGREEMENT.fullmatch(clause, cue.start, cue.end):
                         agreements.add(key)
+        for key, claim in here.items():
+            if not claim.stated and (key[1], key[2]) in event:
+                # "발표평가가 15일 서울에서 진행됐다. 전북도와 경남도 등 ... 발표자로 나섰다": an event
+                # dated with no one named, then who took part in it
+                here[key] = replace(claim, stated=event[(key[1], key[2])])
+        event, held = held, {}
         for key, claim in _subsumed(here, ranks).items():
             if key not in out or (claim.stated and not out[key].stated):
                 out[key] = claim
     return tuple(_bidding_agreements(out, agreements, ranks).values())
+
+
+def _own_subject(text: str) -> bool:
+    """A subject or topic word before the sentence's first cue ("정부는", "결과가"), not a time
+    ("9월에는", "이번에는"): the sentence is about someone it names, not the last one's topic."""
+    cues = find_cues(text)
+    upto = cues[0].start if cues else len(text)
+    return any(not _NOT_A_TOPIC.search(m.group(1)) for m in _SUBJECT_WORD.finditer(text, 0, upto))
+
+
+_SUBJECT_WORD = re.compile(r"(?<!\S)(\S+?)(?:은|는|이|가)(?=\s)")
 
 
 # an agreement alone ("포스코와 전력 공급 협력 협약을 맺었다"), not works or a ceremony
@@ -217,11 +271,22 @@ def _bidding_agreements(out: dict, agreements: set, ranks) -> dict:
     return out
 
 
+def _referent(mains: dict[str, str], word: str) -> str | None:
+    """What "시는", "군은", "도는" refer to: the article's main city or province; "시" is a metro
+    city (울산광역시) when the article names no city or county of its own."""
+    if word == "도":
+        return mains.get("metro")
+    metro = mains.get("metro")
+    if "local" not in mains and word == "시" and metro and metro.endswith("시"):
+        return metro
+    return mains.get("local")
+
+
 def _speakers(text: str, context: str, mains: dict[str, str]) -> list[Mention]:
     """The bidders who speak in `text`: its subjects ("해남군수는", "시는")."""
     found = [m for m in find_mentions(text, context) if not m.rival and m.role == "subject"]
     for a in _ANAPHOR.finditer(text):
-        main = mains.get("metro" if a.group(1) == "도" else "local")
+        main = _referent(mains, a.group(1))
         if main and a.group(0).rstrip().endswith(("는", "가")):
             found.append(Mention(a.start(), a.end(), BY_NAME[main], False, "는"))
     return found[:1]
@@ -249,7 +314,7 @@ def _hoped_by_others(
 # a nominal outcome ("전라남도의 국가 AI 컴퓨팅센터 유치 확정을 축하하는 자리에서 무안군수는"):
 # the noun's owner won or lost it, not the clause's subject
 _NOMINAL = re.compile(r"(?:확정|성공|선정|낙점|탈락|실패|무산)")
-_NOMINAL_AFTER = re.compile(r"(?:을|를|이|가|은|는|의|에)\s")
+_NOMINAL_AFTER = re.compile(r"(?:을|를|이|가|은|는|의|에|\s?소식)\s?")
 
 
 def _owner(cue: Cue, clause: str, mentions: list[Mention]) -> Mention | None:
@@ -282,7 +347,7 @@ def _joined(cue: Cue, clause: str, bidders: list[Mention], mentions: list[Mentio
             continue
         run.append(m)
         rest = clause[m.end + len(m.tail) : cue.start]
-        if rest.startswith(" 공동") or (shortlist and rest.startswith(" 함께")):
+        if rest.startswith((" 공동", " 함께 공동")) or (shortlist and rest.startswith(" 함께")):
             out += run
             run = []
     return out
@@ -402,15 +467,9 @@ def _subsumed(claims: dict[tuple[str, str, str], BidClaim], ranks) -> dict:
     """A sentence saying a city applied (or lost) also says it pursued the bid: 추진 adds
     nothing there, so it is kept only where it is the furthest stage the sentence states."""
     further = {(b, p) for b, p, st in claims if st != "추진"}
-    # the rounds passed on the way to a selection the sentence states are its grounds ("높은
-    # 점수를 받았다"며 ... 확정했다, "마지막 관문을 넘어 센터를 거머쥐었다"): no set labels both
-    chosen = {(b, p) for b, p, st in claims if st == "선정"}
-    return {
-        k: c
-        for k, c in claims.items()
-        if not (k[2] == "추진" and (k[0], k[1]) in further)
-        and not (k[2] == "심사" and (k[0], k[1]) in chosen)
-    }
+    # every other stage stated stays: the rounds passed on the way to a selection ("높은 점수를
+    # 받았다"며 ... 확정했다, "5월 현장 실사를 거쳐 ... 낙점됐다") are 심사 as well as 선정
+    return {k: c for k, c in claims.items() if not (k[2] == "추진" and (k[0], k[1]) in further)}
 
 
 def _planned(cue: Cue, offset: int, dates, text: str) -> bool:
@@ -431,12 +490,55 @@ def _stated_date(cue: Cue, offset: int, dates, text: str, published) -> str | No
     best = None
     for d in dates:
         if (d.start >= start and d.end <= end) or (
-            d.end <= start and start - d.end <= 60 and not find_cues(text[d.end : start])
+            d.end <= start and start - d.end <= 60 and not _blocks(text[d.end : start])
         ):
             best = d
+    if best is None and cue.stage in ("선정", "탈락"):
+        # "29일 발표된 결과에서 전남도가 최종 승자가 되면서 고개를 숙였다": the result's day dates
+        # every outcome the sentence states, past the winner's cue
+        best = next((d for d in dates if d.day and d.end <= start and _RESULT_DAY.match(text, d.end)), None)
     if best is None:
         # "착공식이 7일 ... 열렸다", "협약식을 12일 가졌다": the event named as a noun, then its day
         best = next((d for d in dates if d.day and _NOUN_THEN_DAY.fullmatch(text[end : d.start])), None)
+    if best is None and text[start:end].endswith("에서"):
+        # "대면평가에서 부산시와 인천시가 20일 ... 발표했다": the round named as the setting, then its day
+        best = next(
+            (d for d in dates if d.day and 0 <= d.start - end <= 30 and not find_cues(text[end : d.start])),
+            None,
+        )
     if best is None:
         best = next((d for d in dates if d.day and _REPORTED.fullmatch(text[end : d.start])), None)
+    if best is None:
+        # "유치 전략 수립을 위해 ... 정책연구를 맡겼다고 19일 밝혔다": the statement's day, said of the
+        # clause the cue is in, with no other cue before it
+        best = next(
+            (
+                d
+                for d in dates
+                if d.day
+                and _REPORTED_LATER.fullmatch(text, end, d.start)
+                and _SAID.match(text, d.end)
+                and not find_cues(text[end : d.start])
+            ),
+            None,
+        )
     return resolve(best, published) if best else None
+
+
+# "29일 발표된 결과에서", "29일 최종 발표에서": the day of a result
+_RESULT_DAY = re.compile(
+    r"\s?(?:발표된|발표한|나온|공개된)\s(?:\S+\s)?결과|\s?(?:최종\s)?(?:결과\s)?발표(?:에서|에)\s"
+)
+_REPORTED_LATER = re.compile(r"[^.\n\"“”]{0,50}?(?:다고|라고)\s?(?:\S+(?:이|가|은|는)\s?)?")
+_SAID = re.compile(r"\s?(?:밝혔|밝힌|전했|전한|발표했|알렸|설명했|말했)")
+# a cue in the connective form of a chain ("26일 새만금 부지를 앞세워 ... 공동 응모했다", "5월 현장
+# 실사를 거쳐"): the date is the chain's, so it does not stand between a date and the cue after it
+_CHAINED = re.compile(r"(?:[어아여워쳐해]|하여|해서)$")
+
+
+def _blocks(between: str) -> bool:
+    """A cue between a date and the cue it would date, other than a link of a chain."""
+    return any(
+        not (_CHAINED.search(between, c.start, c.end) and between[c.end : c.end + 1] == " ")
+        for c in find_cues(between)
+    )

@@ -27,13 +27,20 @@ _NAMES = re.compile("(?<![가-힣])(" + "|".join(sorted(map(re.escape, FORMS), k
 _RIVAL = re.compile(
     r"^(?:시|도|군)?(?:와|과|을|를|에|에게|보다|등과|등을)\s?(?:\S+\s){0,2}?"
     r"(?:경쟁|맞붙|각축|경합|겨루|겨뤄|제치|제친|밀려|밀린|앞서|뒤처|뒤진|뒤져|뒤졌|달리|다른|내준|내줬|내주|내줘|넘겨|빼앗|뺏|"
-    r"비교|비해|비하면|견주|견줘|견준|대조|대비해|대비하면)"
+    r"비교|비해|비하면|견주|견줘|견준|대조|대비해|대비하면|밀렸)"
+    # lost to a site named with its city ("해남 솔라시도에 밀렸다", "포항 영일만에 밀려")
+    r"|^(?:시|도|군)?\s[가-힣]{2,6}?(?:에|에게)\s?(?:밀려|밀린|밀렸)"
 )
 # "전남 동부권", "경북 북부권": a province naming a part of itself, not the province bidding
 _REGION = re.compile(r"\s(?:[동서남북중]{1,2}부?\s?(?:권|권역|지역|지방)|권역)")
 _ALSO = re.compile(r"\s(?:역시|또한|마저|조차)\s")
 # "경북에서 가장 먼저", "전남에서 처음으로": the region a first happened in, not a bidder
 _WITHIN = re.compile(r"에서\s(?:가장|처음|최초|유일|첫|제일|맨\s?먼저)")
+# "발표평가가 15일 서울에서 진행됐다": where an event was held; claims.py keeps such a name only
+# for a follow-up ("준공식이 해남 솔라시도에서 열렸다": the center's own site)
+_VENUE = re.compile(
+    r"(?:\s[가-힣]+)?에서\s(?:\S+\s)?(?:열린|열렸|열리|진행됐|진행된|진행되|개최됐|개최된|개최되|치러진|치러졌)"
+)
 # "강원, 춘천 앞세워 ... 의향서 제출", "창원을 앞세워": the site a bidder pitches, not a bidder
 _PITCHED = re.compile(r"\s?(?:앞세워|앞세운|앞세우|내세워|내세운|내세우)")
 _METRO_OF = {short: full for full, short in PREFIX.items()}
@@ -68,6 +75,7 @@ class Mention:
 
     comma: bool = False  # followed by "," or "·": one of a list
     also: bool = False  # "강원도 역시", "경기도 또한": a subject marked by the adverb, no particle
+    venue: bool = False  # where an event was held ("서울에서 진행됐다")
 
     @property
     def parent_known(self) -> bool:
@@ -154,7 +162,8 @@ def find_mentions(text: str, context: str = "") -> list[Mention]:
         rival = bool(_RIVAL.match(text[end : end + 24]))
         comma = text[end + len(tail) : end + len(tail) + 1] in (",", "·")
         also = not tail and _ALSO.match(text, end) is not None
-        out.append(Mention(start, end, gov, rival, tail, comma, also))
+        venue = tail in ("", "에서") and _VENUE.match(text, end) is not None
+        out.append(Mention(start, end, gov, rival, tail, comma, also, venue))
     return out
 
 

@@ -36,7 +36,8 @@ _OBJECT_SELECTION = anchored(
     r"|(?:을|를)\s?" + _ADV + r"(?:택했|택한|택하고|택하며|택하면서|택하자|뽑았|뽑은|뽑고|뽑으며|뽑으면서)"
     r"|(?:을|를)\s(?:\S*[^\s을를]\s){0,5}?\S*(?:지|도시|입지|대상|기관)(?:로|으로)\s?"
     + _ADV
-    + r"(?:뽑았|뽑은|뽑고|택했|택한|선택했|선택한|지정했|지정한|결정했|결정한|정했|정한|발표했|발표한|발표하며)"
+    + r"(?:뽑았|뽑은|뽑고|택했|택한|선택했|선택한|지정했|지정한|결정했|결정한|정했|정한|발표했|발표한|발표하며|"
+    r"의결했|의결한|의결하고)"
 )
 # "입지로 해남군을 발표했다": a selection announced, only with the place named before its object
 _ANNOUNCED = anchored(r"(?:을|를)\s?" + _ADV + r"발표(?:했|한|하고|하며|하면서|하자)")
@@ -82,9 +83,11 @@ _HOPING = re.compile(r"되길|되기를|하길|하기를|기대|희망|바라|�
 _SIDED_WITH = anchored(r"의\s?손을\s?들어(?:줬|준|주며|주면서|주자|주었|줘)")
 _WON_PROGRAM = anchored(
     r"(?:을|를)\s?"
+    # where it comes to ("...센터를 원주에 꼭 가져오겠다": a will, read as 추진 after the cue)
+    + r"(?:\S+에\s)?"
     + _ADV
     + r"(?:유치(?:했|한(?=\s)|하면서|해\s?(?:냈|낸|내면서)|함에\s?따라|하게\s?(?:됐|되면서|된))"
-    r"|가져갔|가져간|가져가며|가져가면서|차지했|차지한|차지하며|차지하면서)"
+    r"|가져갔|가져간|가져가며|가져가면서|가져왔|가져온(?=\s)|가져오|차지했|차지한|차지하며|차지하면서)"
 )
 
 # A syllable closed by ㄹ: the future adnominal ("마칠 계획", "받을 예정")
@@ -100,7 +103,9 @@ _MODAL = re.compile(
     r"결과|발표를|여부를|기준|절차|요건|일정|방식|공고|대상|심사|준비|을\s?미|를\s?미|을\s?연기|를\s?연기|"
     # a further verb in the future adnominal, then the plan ("신청을 마칠 계획이라고");
     # confidence is a hope ("1차 평가 통과를 자신하고 있다")
-    rf"\S{{0,2}}[{_L_FINAL}]\s(?:계획|예정|방침)|자신(?:하|한|했|감)|장담|낙관|확신)"
+    rf"\S{{0,2}}[{_L_FINAL}]\s(?:계획|예정|방침)|자신(?:하|한|했|감)|장담|낙관|확신|"
+    # a will in the next verb ("착공에 힘쓰겠다", "실사 대비에 총력을 기울이겠다")
+    r"\S{0,4}겠)"
 )
 # "검토 중", "참여하는 방안을 저울질", "참여 여부를": not even a decision to bid
 # "참여를 적극 검토", "신청을 놓고 막판까지 고심": deliberating over it, with an adverb inside
@@ -171,6 +176,11 @@ class Cue:
 
 
 _COMPILED = {stage: tuple(anchored(p) for p in pats) for stage, pats in CUES.items()}
+# the same, flat: find_cues runs ~120 of them on every clause, so their gates (a.gates, the
+# most selective first) are checked inline there rather than through a call per pattern
+_FLAT: tuple[tuple[str, tuple[str | re.Pattern[str], ...], re.Pattern[str]], ...] = tuple(
+    (stage, a.gates, a.pattern) for stage, pats in _COMPILED.items() for a in pats
+)
 
 
 def _read(stage: str, clause: str, start: int, end: int) -> str | None:
@@ -221,8 +231,11 @@ def _connected(clause: str, start: int, end: int) -> bool:
 def find_cues(clause: str) -> list[Cue]:
     """Every stage cue in one clause, left to right, overlaps resolved to the longest."""
     found: list[Cue] = []
-    for stage, patterns in _COMPILED.items():
-        for pattern in patterns:
+    for stage, gates, pattern in _FLAT:
+        for gate in gates:
+            if (gate not in clause) if type(gate) is str else (gate.search(clause) is None):
+                break
+        else:
             for m in pattern.finditer(clause):
                 found.append(Cue(m.start(), m.end(), _read(stage, clause, m.start(), m.end()), stage))
     for m in _OBJECT_SELECTION.finditer(clause):
