@@ -1,6 +1,6 @@
 """End-to-end crawl speed against the raw httpx ceiling, measured in the same run.
 
-    python -m bench.crawl [--workers 0,auto] [--repeat 3] [--keep DIR]
+    python -m bench.crawl [--workers 0,auto] [--repeat 3] [--keep DIR] [--profile DIR]
 
 The site (`bench/crawl_site.py`): 20 loopback hosts (127.0.0.2-21), one 100-item feed each,
 2,000 real-size Korean pages (a sentence of their own each, one in four on topic), served by
@@ -12,6 +12,8 @@ nginx when installed, else by Python servers. Each round runs:
 Printed per run: pages/s, the ratio to the mean of the two ceilings around it, CPU per article
 (the process and its pool workers), connections opened and requests (from nginx's log), and
 the peak RSS of the whole process tree (sampled every 10 ms; pool workers included).
+`--profile DIR` runs each `monitor crawl` under `py-spy record --subprocesses` and writes its
+collapsed stacks there (py-spy slows the crawl: read the shares, not the rates).
 """
 
 from __future__ import annotations
@@ -79,14 +81,31 @@ def write_config(site: Site, folder: Path, workers: str | None) -> Path:
     return path
 
 
-def run_monitor(site: Site, server: Server, workers: str | None) -> dict:
+def run_monitor(site: Site, server: Server, workers: str | None, profile: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-crawl-") as tmp:
         config = write_config(site, Path(tmp), workers)
         monitor = Path(sys.executable).with_name("monitor")
+        command = [str(monitor), "--config", str(config), "-q", "crawl", "--json"]
+        if profile is not None:
+            profile.mkdir(parents=True, exist_ok=True)
+            out = profile / f"crawl-workers-{workers}-{time.strftime('%H%M%S')}.txt"
+            command = [
+                "py-spy",
+                "record",
+                "--subprocesses",
+                "--format",
+                "raw",
+                "-r",
+                "250",
+                "-o",
+                str(out),
+                "--",
+                *command,
+            ]
         server.reset_log()
         t0 = time.perf_counter()
         proc = subprocess.Popen(
-            [str(monitor), "--config", str(config), "-q", "crawl", "--json"],
+            command,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
@@ -136,6 +155,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workers", default="0,auto", help="comma-separated [fetch] workers values ('-': none)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--keep", type=Path, help="build the site here (default: a temp dir)")
+    ap.add_argument("--profile", type=Path, help="write py-spy collapsed stacks of each crawl here")
     args = ap.parse_args(argv)
     variants = [None if w == "-" else w for w in args.workers.split(",")]
     root = args.keep or Path(tempfile.mkdtemp(prefix="bench-site-"))
@@ -151,7 +171,7 @@ def main(argv: list[str] | None = None) -> None:
             server.reset_log()
             before = raw_ceiling(site)
             raw_conns = server.connections(RAW_AGENT)
-            runs = [run_monitor(site, server, v) for v in variants]
+            runs = [run_monitor(site, server, v, args.profile) for v in variants]
             after = raw_ceiling(site)
             ceiling = (before + after) / 2
             raw_all += [before, after]

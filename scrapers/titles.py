@@ -92,7 +92,7 @@ def title_candidates(
     metas_found = [_SECTION_SUFFIX.sub("", clean_text(html.unescape(x))) for x in (*ld, og or "") if x]
     if doc_title:
         metas_found.append(strip_site_suffix(_SECTION_SUFFIX.sub("", doc_title), site))
-    meta_titles = [m for m in metas_found if m and _norm(m) not in sites]
+    meta_titles = [_whole(m, metas_found, site) for m in metas_found if m and _norm(m) not in sites]
     spelled = {_norm(m) for m in meta_titles}
     headings = [
         (text, node)
@@ -100,6 +100,23 @@ def title_candidates(
         if _norm(text) not in sites and (not logo or _norm(text) in spelled)
     ]
     return headings, meta_titles
+
+
+# SEO plugins cut a JSON-LD headline at 110 characters (Google's old limit), mid-phrase.
+_CUT_HEADLINE = 100
+
+
+def _whole(title: str, others: list[str], site: str | None) -> str:
+    """A long metadata title that another one continues is a cut copy: the longer one, minus
+    the site name, is the headline."""
+    if len(title) < _CUT_HEADLINE:
+        return title
+    for other in others:
+        if len(other) > len(title) and other.startswith(title):
+            whole = strip_site_suffix(other, site)
+            if len(whole) > len(title) and whole.startswith(title):
+                return whole
+    return title
 
 
 def _unescaped(text: str) -> str:

@@ -169,3 +169,18 @@ def test_a_schema_date_in_app_data_and_a_meta_name_of_any_spelling_date_a_page()
     assert extract_article(html).published.isoformat() == "2025-11-17T09:00:00-05:00"
     meta = '<meta name="w-published-date" content="2025-05-27T06:03:43Z">'
     assert extract_article(_page(meta, f"<h1>Ferry Audit</h1>{STORY}")).published.date() == date(2025, 5, 27)
+
+
+def test_a_json_ld_headline_cut_at_110_characters_yields_to_the_whole_one():
+    whole = (
+        "Harbour Council Audit: Where the Ferry Grant Went, Who Signed Off, and What the Auditors "
+        "Want Changed Before the Next Budget"
+    )
+    cut = whole[:110].rstrip()
+    ld = f'{{"@context": "https://schema.org", "@type": "Article", "headline": "{cut}"}}'
+    html = _page(
+        f'<title>{whole} - Harbourview</title><meta property="og:title" content="{whole} - Harbourview">'
+        f'<script type="application/ld+json">{ld}</script>',
+        STORY,
+    )
+    assert extract_article(html).title == whole
