@@ -75,7 +75,9 @@ class StorageConfig:
     path: str = "monitor.db"
     keep_unmatched: bool = False
     keep_unmatched_days: int = key(14, check=not_negative)  # unmatched title+body kept for rematch
-    cache_mb: int = key(64, check=at_least(2))
+    # 16 MB: with mmap the OS cache serves reads, and 64 MB measured no faster at 100k articles
+    # (bench.dedup: insert+lookup median 1.42 vs 1.51 ms) while costing the daemon 48 MB more.
+    cache_mb: int = key(16, check=at_least(2))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 The pure parts (signatures, sketches, band keys, similarity) live in `dedup.py`; this module
 is their SQL. Both tables are small and probed at random keys, so they are meant to stay in
-the page cache (`[storage] cache_mb`, `warm_dedup_index`).
+the OS's file cache, which SQLite reads through mmap (`warm_dedup_index`).
 """
 
 from __future__ import annotations
