@@ -127,7 +127,9 @@ def run_monitor(site: Site, server: Server, workers: str | None, profile: Path |
         import json
 
         try:
-            report = json.loads(out_thread_data["out"])
+            out = out_thread_data["out"]
+            # (py-spy, when profiling, prints its own lines around the report)
+            report = json.loads(out[out.find(b"{") : out.rfind(b"}") + 1] if profile else out)
         except ValueError as exc:
             raise SystemExit(f"monitor crawl failed: {out_thread_data['err'].decode()[-2000:]}") from exc
         totals = report["totals"]

@@ -21,7 +21,7 @@ import sqlite_utils
 
 from scrapers.errors import MonitorError
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -252,6 +252,15 @@ MIGRATIONS: dict[int, list] = {
         "DROP INDEX bid_claims_pair",  # a prefix of both
         "CREATE INDEX bid_claims_first ON bid_claims(program, bidder, stage, COALESCE(stated, reported), article_id)",
         "CREATE INDEX bid_claims_last ON bid_claims(program, bidder, stage, reported, article_id)",
+    ],
+    11: [
+        # Storing an article forgets its kept unmatched copy by URL or canonical URL: without
+        # this index that OR scanned every kept row (14 days of unmatched pages) per article.
+        "CREATE INDEX unmatched_canonical ON unmatched_articles(canonical_url)",
+        # Planning an article's alerts asks whether it or its story was alerted before: the
+        # outbox keeps every sent row, and the question scanned them all per article.
+        "CREATE INDEX outbox_article ON outbox(article_id)",
+        "CREATE INDEX outbox_story ON outbox(story_id, event)",
     ],
 }
 

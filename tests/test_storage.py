@@ -274,3 +274,52 @@ def test_read_only_open_never_creates_or_writes(tmp_path):
     assert ro.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 1
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         ro.execute("DELETE FROM articles")
+
+
+def test_the_write_path_reads_growing_tables_only_through_indexes(tmp_path):
+    """Every statement saving an article (new, kept unmatched, changed, alias, with alerts and
+    the board) is planned with an index on the tables that grow with the store: a full scan per
+    article is quadratic over a daemon's life (the outbox keeps every sent alert, the kept
+    unmatched pages stay 14 days)."""
+    import re
+
+    from monitor.alerts import alert_planner
+    from monitor.board.fold import board_folder
+    from monitor.board.programs import DEFAULT_PROGRAMS
+    from monitor.config import parse_settings
+
+    settings = parse_settings(
+        '[alerts]\nallow_private_networks = true\n[[topics]]\nname = "ai-center"\nany = ["AI"]\n'
+        '[[webhooks]]\nname = "hook"\nurl = "http://127.0.0.1:9/hook"\nformat = "slack"\n'
+    )
+    db = open_db(tmp_path / "w.db")
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    kw = {
+        "now": NOW,
+        "plan": alert_planner(settings),
+        "fold": board_folder(DEFAULT_PROGRAMS),
+        "keep_text": True,
+    }
+    bodies = [f"{pair[k]['title']} {pair[k]['body']}" for pair in REPRINTS["different_pairs"] for k in "ab"]
+    for n, body in enumerate(bodies[:4]):
+        save_article(db, item(f"https://x.kr/{n}", f"포항 AI 센터 {n}", body), **kw)
+        save_article(db, item(f"https://x.kr/u{n}", f"다른 소식 {n}", body[::-1], matches=()), **kw)
+    save_article(db, item("https://x.kr/0", "포항 AI 센터 0", bodies[0] + " 고쳐 쓴 문장."), **kw)  # an edit
+    save_article(db, item("https://y.kr/0", "다른 제목", bodies[1]), **kw)  # the same text elsewhere
+    db.conn.set_trace_callback(None)
+    growing = {
+        "articles", "article_urls", "article_versions", "article_signatures", "story_bands", "stories",
+        "outbox", "unmatched_articles", "fetch_log", "topic_matches", "bid_claims", "board",
+    }  # fmt: skip
+    scans = set()
+    for sql in statements:
+        if not re.match(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)", sql, re.I):
+            continue
+        if re.match(r"\s*INSERT", sql, re.I) and not re.search(r"\bSELECT\b", sql, re.I):
+            continue  # a plain INSERT's plan lists foreign-key checks that run only on deferred violations
+        for row in db.execute("EXPLAIN QUERY PLAN " + sql).fetchall():
+            m = re.match(r"SCAN (\w+)", row[3])
+            if m and m.group(1) in growing and "INDEX" not in row[3]:
+                scans.add((m.group(1), " ".join(sql.split())[:160]))
+    assert len(statements) > 50 and not scans, scans
