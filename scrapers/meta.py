@@ -213,7 +213,7 @@ def meta_published(
     return None
 
 
-_TITLE_SPLIT = re.compile(r"\s+(?:[-|–—:<>«»·]|::)\s+")
+_TITLE_SPLIT = re.compile(r"\s+(?:[-|–—:<>«»·•]|::)\s+")
 
 
 def strip_site_suffix(title: str, site_name: str | None = None) -> str:

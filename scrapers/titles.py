@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .html import clean_text
 from .meta import json_ld_articles, meta_content, strip_site_suffix
 
-_TITLE_SPLIT = re.compile(r"\s+(?:[-|–—:<>«»·ㅣ]|::)\s+|\s*[|ㅣ]\s*")
+_TITLE_SPLIT = re.compile(r"\s+(?:[-|–—:<>«»·•ㅣ]|::)\s+|\s*[|ㅣ]\s*")
 _LOGO = re.compile(r"logo|brand|site-?title|site-?name|masthead|navbar", re.I)
 # "Headline -Politics | Outlet": a section-and-outlet suffix that <title> and og:title carry.
 _SECTION_SUFFIX = re.compile(r"\s+[-–—]\s*[^-–—|ㅣ]{1,12}?\s*[|ㅣ]\s*[^|ㅣ]{1,30}$")

@@ -184,3 +184,12 @@ def test_a_json_ld_headline_cut_at_110_characters_yields_to_the_whole_one():
         STORY,
     )
     assert extract_article(html).title == whole
+
+
+def test_a_bullet_separates_the_site_name_in_the_title():
+    html = _page(
+        "<title>Ferry Contract Audit Finds Missing Funds • Harbourview</title>"
+        '<meta property="og:site_name" content="Harbourview">',
+        STORY,
+    )
+    assert extract_article(html).title == "Ferry Contract Audit Finds Missing Funds"
