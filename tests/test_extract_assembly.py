@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from scrapers.extract import extract_article
 
+from .pages import page as _page
+
 PROSE = [
     f"Part {k} of the report describes, with some care, how the river changed its course, "
     f"why the town moved its market{', once more' * k}, and what the survey found later."
@@ -13,10 +15,6 @@ TEASERS = "".join(
     f'<div class="card"><a href="/s{k}">Teaser headline number {k}</a><p>A short, one-line summary of another story {k}.</p></div>'
     for k in range(6)
 )
-
-
-def _page(body: str) -> str:
-    return f"<html lang=en><head><title>Story</title></head><body>{body}</body></html>"
 
 
 def test_paragraph_per_nested_wrapper_credits_the_story_container():

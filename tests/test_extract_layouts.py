@@ -6,15 +6,13 @@ from scrapers.boilerplate import is_junk_value
 from scrapers.cleanup import is_boilerplate_paragraph
 from scrapers.extract import extract_article
 
+from .pages import page as _page
+
 PROSE = [
     f"Section {k} explains, in plain words, how the measured quantity changed over the years, "
     f"why the committee revised its estimate{', again' * k}, and what readers should expect next."
     for k in range(1, 7)
 ]
-
-
-def _page(body: str) -> str:
-    return f"<html lang=en><head><title>Story</title></head><body>{body}</body></html>"
 
 
 def test_page_builder_widgets_holding_the_story_are_kept():
