@@ -30,7 +30,7 @@ from .commands import (
     cmd_status,
     cmd_stories,
 )
-from .errors import ConfigError
+from .errors import ConfigError, damaged_database_message
 from .logs import setup_logging
 
 # --- parser -----------------------------------------------------------------------------------
@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except sqlite3.DatabaseError as exc:  # a damaged file met by a read command
         print(
-            f"monitor: {_damaged_line(exc) if is_corruption(exc) else f'database error: {exc}'}",
+            f"monitor: {damaged_database_message(exc) if is_corruption(exc) else f'database error: {exc}'}",
             file=sys.stderr,
         )
         return 1
@@ -269,13 +269,6 @@ def main(argv: list[str] | None = None) -> int:
         # interpreter's final flush does not raise again, and exit quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-
-
-def _damaged_line(exc: BaseException) -> str:
-    return (
-        f"the database is damaged ({exc}); restore a copy made by `monitor backup`, "
-        "or salvage it with `sqlite3 FILE .recover`"
-    )
 
 
 if __name__ == "__main__":

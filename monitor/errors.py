@@ -46,3 +46,11 @@ __all__ = [
     "MonitorError",
     "StorageError",
 ]
+
+
+def damaged_database_message(exc: BaseException) -> str:
+    """What to tell the user when SQLite finds the file damaged (the CLI and the daemon say it alike)."""
+    return (
+        f"the database is damaged ({exc}); restore a copy made by `monitor backup`, "
+        "or salvage it with `sqlite3 FILE .recover`"
+    )

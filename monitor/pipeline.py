@@ -361,7 +361,19 @@ async def crawl_source(
             if progress:
                 progress(source.name, done, len(links))
 
-    await asyncio.gather(*(worker() for _ in range(min(LINK_CONCURRENCY, len(links)))))
+    tasks = [asyncio.create_task(worker()) for _ in range(min(LINK_CONCURRENCY, len(links)))]
+    if tasks:
+        # A damaged database ends the crawl: the other workers are cancelled rather than left
+        # to take the next links and write into the file (gather would let them run on).
+        try:
+            ended, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.wait(tasks)
+        for task in ended:
+            if not task.cancelled() and (exc := task.exception()) is not None:
+                raise exc
     run.finish_ok(started, links)
     return run.report
 

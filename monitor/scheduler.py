@@ -27,7 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from scrapers.cassette import Cassette
 from scrapers.fetch import Fetcher
-from storage.db import file_identity
+from storage.db import file_identity, is_corruption
 from storage.sources import get_source, set_next_due
 from storage.story_index import warm_dedup_index
 
@@ -36,7 +36,7 @@ from .clock import utcnow
 from .conditional import DbRobotsCache
 from .config import Settings, SourceConfig
 from .digest_outbox import plan_due_digests
-from .errors import MonitorError
+from .errors import MonitorError, damaged_database_message
 from .health import backing_off
 from .pages import PagePool, worker_count
 from .pipeline import SourceReport, crawl_source, finish_failed, log_report
@@ -148,7 +148,13 @@ class Daemon:
             finish_failed(self.db, source, SourceReport(source.name), exc, started, utcnow)
             log.error("source %s: %s", source.name, exc)
             return
-        except Exception:  # the daemon's loop is the one place that catches broadly
+        except Exception as exc:  # the daemon's loop is the one place that catches broadly
+            if is_corruption(exc):
+                # Every later write would meet the same damage: stop, as `monitor crawl` does.
+                log.error("%s: stopping", damaged_database_message(exc))
+                self.exit_code = 1
+                self.stop.set()
+                return
             log.exception("source %s crashed", source.name)
             return
         log_report(rep)

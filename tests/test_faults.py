@@ -383,3 +383,40 @@ def test_webhooks_to_private_addresses_are_refused_by_default(tmp_path, receiver
     assert rep.failed == 1 and receiver.requests == []
     reason = db.execute("SELECT last_error FROM outbox").fetchone()[0]
     assert "loopback" in reason and "allow_private_networks" in reason
+
+
+def test_a_damaged_database_stops_every_link_worker_of_the_crawl(tmp_path, monkeypatch):
+    """The first link's save finds the file damaged: the crawl raises, and the other workers
+    neither finish the links they hold nor take new ones (nothing more is written)."""
+    from monitor import pipeline
+    from scrapers.models import DiscoveredLink
+    from storage.db import CorruptDatabase
+
+    links = {f"https://x.kr/{k}": DiscoveredLink(f"https://x.kr/{k}") for k in range(30)}
+    started: list[str] = []
+    finished: list[str] = []
+
+    async def discover(source, documents, settings):
+        return pipeline.Discovered(dict(links), [])
+
+    async def one_link(self, key, link, prior):
+        started.append(key)
+        if key.endswith("/0"):
+            raise CorruptDatabase("database disk image is malformed")
+        await asyncio.sleep(0.05)
+        finished.append(key)
+
+    monkeypatch.setattr(pipeline, "discover", discover)
+    monkeypatch.setattr(pipeline.SourceCrawl, "one_link", one_link)
+    settings = parse_settings('[[sources]]\nname = "s"\nkind = "feed"\nurl = "https://x.kr/rss"\n')
+    db = open_db(tmp_path / "m.db")
+
+    async def crawl() -> None:
+        with pytest.raises(CorruptDatabase):
+            await pipeline.crawl_source(
+                settings.sources[0], settings=settings, fetcher=None, db=db, now=lambda: datetime.now(UTC)
+            )
+        await asyncio.sleep(0.2)  # long enough for any worker left running to take more links
+
+    asyncio.run(crawl())
+    assert len(started) == pipeline.LINK_CONCURRENCY and finished == []

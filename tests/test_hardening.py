@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from monitor.config import load_settings
+from monitor.config import load_settings, parse_settings
 from monitor.pipeline import crawl_source
 from monitor.runner import run_crawl
 from scrapers.errors import ExtractionError
@@ -329,3 +329,29 @@ def test_a_source_that_never_prints_dates_is_not_degraded_for_it(site, tmp_path)
     db = open_db(settings.storage.path)
     health, share = db.execute("SELECT health, dated_share FROM sources WHERE name = 'gbsinmungo'").fetchone()
     assert health == "ok" and share == 0
+
+
+def test_a_damaged_database_stops_the_daemon_with_one_line(tmp_path, monkeypatch, caplog):
+    from monitor import scheduler
+    from storage.db import CorruptDatabase
+
+    settings = parse_settings(
+        f'[storage]\npath = "{tmp_path / "m.db"}"\n[[topics]]\nname = "t"\nany = ["AI"]\n'
+        '[[sources]]\nname = "s"\nkind = "feed"\nurl = "https://x.kr/rss"\n'
+    )
+
+    async def crawl_source(*args, **kwargs):
+        raise CorruptDatabase("database disk image is malformed")
+
+    monkeypatch.setattr(scheduler, "crawl_source", crawl_source)
+
+    async def go():
+        d = scheduler.Daemon(settings)
+        d.fetcher = None  # (set by the daemon's main; the crawl is faked here)
+        await d.crawl_job(settings.source("s"))
+        return d
+
+    d = asyncio.run(go())
+    assert d.stop.is_set() and d.exit_code == 1
+    assert any("database is damaged" in r.getMessage() for r in caplog.records)
+    assert not any(r.exc_info for r in caplog.records)  # one line, no traceback
