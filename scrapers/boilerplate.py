@@ -248,12 +248,21 @@ def _heading_anchor(node: LexborNode, ident: str) -> bool:
 _STORY_INSIDE = 500
 
 
+# Names of a layer shown over the page, or of a flag on the post itself, rather than of a box of
+# other content: only these may hold the story ("recommend" or "comments" around one long
+# <article> hold the next story or a comment).
+_LAYER = re.compile(r"modal|overlay|popup|lightbox|layer|promoted")
+
+
 def _holds_story(node: LexborNode, size: int, layout: bool) -> bool:
-    """A junk-named box around the page's own story: an app that opens the article in a
+    """A layer-named box around the page's own story: an app that opens the article in a
     "modal" layer over the home page's stream, a "promoted" wrapper around the whole post. An
     <article> (or articleBody) inside that holds most of the box's text and is not itself named
     like junk is the story; comments and teasers printed as <article>s are each a small share
     of their box (or named so)."""
+    attrs = node.attrs
+    if not _LAYER.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()):
+        return False
     least = max(_STORY_INSIDE, size // 2)
     for inner in node.css('article, [itemprop="articleBody"]'):
         attrs = inner.attrs

@@ -109,6 +109,8 @@ class _Credits:
 
 def _score_candidates(body: LexborNode) -> Scores:
     credits = _Credits()
+    cells: set[int] = set()  # data-table cells scored here (the holder pass below skips them)
+    tables: dict[int, bool] = {}  # table -> whether it is a data table (it has header cells)
     # One query for the paragraph-like blocks: every whole-tree query costs a walk of the tree.
     for p in body.css("p, pre, blockquote, li, [class*=paragraph], div.par, td"):
         if p.tag == "td" and p.css_first("table, p, div, li, br") is not None:
@@ -117,16 +119,27 @@ def _score_candidates(body: LexborNode) -> Scores:
         if len(text) < 25:
             continue
         parent = p.parent
-        if p.tag == "td":
-            # A data table's prose cells (a list article printed as a table) are one text: each
-            # row would otherwise be its own small container.
-            while parent is not None and parent.tag in ("tr", "tbody", "thead", "tfoot"):
-                parent = parent.parent
-        if p.tag == "li":
-            # A list item belongs to the text around the list; a link-only item is navigation.
+        if p.tag in ("li", "td"):
+            # An item or a cell belongs to the text around it; a link-only one is navigation.
             a = p.css_first("a")
             if a is not None and len(a.text(deep=True, strip=True)) * 2 > len(text):
                 continue
+        if p.tag == "td":
+            # A data table's prose cells (a list article printed as a table, under a header row)
+            # are one text: each row would otherwise be its own small container. A table without
+            # header cells (a comment or reply list, a layout grid) leaves each cell to itself.
+            while parent is not None and parent.tag in ("tr", "tbody", "thead", "tfoot"):
+                parent = parent.parent
+            if parent is None or parent.tag != "table":
+                continue
+            data = tables.get(parent.mem_id)
+            if data is None:
+                data = tables[parent.mem_id] = parent.css_first("th") is not None
+            if not data:
+                continue
+            cells.add(p.mem_id)
+            parent = parent.parent
+        elif p.tag == "li":
             # An item headed by a linked heading is a teaser card: another story's summary.
             heading = p.css_first("h2, h3, h4") if a is not None else None
             if heading is not None and heading.css_first("a") is not None:
@@ -141,7 +154,7 @@ def _score_candidates(body: LexborNode) -> Scores:
     # Text written directly in a block (between <br>s, or beside inline runs): the block holds it.
     for holder in body.css(_HOLDER_SELECTOR):
         direct = holder.text(deep=False, strip=True)
-        if len(direct) < 80:
+        if len(direct) < 80 or holder.mem_id in cells:
             continue
         chunks = [c for c in direct.split("\n") if len(c.strip()) >= 25] or [direct]
         s = sum(_paragraph_score(c) for c in chunks)

@@ -168,3 +168,31 @@ def test_a_list_article_printed_as_a_data_table_beats_its_reference_list():
     )
     body = extract_article(html).body
     assert "Section 1 explains" in body and "Section 6 explains" in body
+
+
+def test_a_next_story_card_holding_one_long_article_stays_out():
+    # Infinite-scroll templates print the next story as an <article> in a "recommend" box: it is
+    # most of that box, but the box names other content, not a layer over the page.
+    story = "".join(f"<p>{p}</p>" for p in PROSE[:4])
+    following = "".join(
+        f"<p>Next story, part {k}: the ferry company answered the audit at length.</p>" for k in range(8)
+    )
+    html = _page(
+        f'<div class="entry-content">{story}<div class="recommend"><article>{following}</article></div></div>'
+    )
+    body = extract_article(html).body
+    assert "Section 4 explains" in body and "Next story" not in body
+
+
+def test_a_comment_table_beside_a_story_is_not_a_data_table():
+    story = "".join(f"<p>{p}</p>" for p in PROSE[:4])
+    rows = "".join(
+        f"<tr><td>reader{k}</td><td>I read this twice, and I still think the committee, as usual, "
+        f"should have asked us first. Comment number {k}.</td></tr>"
+        for k in range(12)
+    )
+    html = _page(
+        f'<div class="wrap"><div class="story">{story}</div><table id="replies">{rows}</table></div>'
+    )
+    body = extract_article(html).body
+    assert "Section 4 explains" in body and "Comment number" not in body
