@@ -13,7 +13,8 @@ Printed per run: pages/s, the ratio to the mean of the two ceilings around it, C
 (the process and its pool workers), connections opened and requests (from nginx's log), and
 the peak RSS of the whole process tree (sampled every 10 ms; pool workers included).
 `--profile DIR` runs each `monitor crawl` under `py-spy record --subprocesses` and writes its
-collapsed stacks there (py-spy slows the crawl: read the shares, not the rates).
+collapsed stacks there (py-spy slows the crawl and is counted in its CPU and memory: read the
+profile's shares, not the figures printed beside it).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -88,7 +90,7 @@ def run_monitor(site: Site, server: Server, workers: str | None, profile: Path |
         command = [str(monitor), "--config", str(config), "-q", "crawl", "--json"]
         if profile is not None:
             profile.mkdir(parents=True, exist_ok=True)
-            out = profile / f"crawl-workers-{workers}-{time.strftime('%H%M%S')}.txt"
+            stacks = profile / f"crawl-workers-{workers}-{time.strftime('%H%M%S')}.txt"
             command = [
                 "py-spy",
                 "record",
@@ -98,7 +100,7 @@ def run_monitor(site: Site, server: Server, workers: str | None, profile: Path |
                 "-r",
                 "250",
                 "-o",
-                str(out),
+                str(stacks),
                 "--",
                 *command,
             ]
@@ -159,6 +161,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--keep", type=Path, help="build the site here (default: a temp dir)")
     ap.add_argument("--profile", type=Path, help="write py-spy collapsed stacks of each crawl here")
     args = ap.parse_args(argv)
+    if args.profile is not None and shutil.which("py-spy") is None:
+        raise SystemExit("--profile needs py-spy on PATH: pip install py-spy")
     variants = [None if w == "-" else w for w in args.workers.split(",")]
     root = args.keep or Path(tempfile.mkdtemp(prefix="bench-site-"))
     site = build_site(root)

@@ -122,7 +122,7 @@ def main() -> None:
         "--keep", action="store_true", help="reuse the database at --db, filling only what is missing"
     )
     ap.add_argument(
-        "--cache-mb", type=int, default=1024, help="[storage] cache_mb: ~0.75 MB per 1,000 articles"
+        "--cache-mb", type=int, default=1024, help="[storage] cache_mb (the default config has 16)"
     )
     a = ap.parse_args()
     quality()

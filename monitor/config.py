@@ -77,6 +77,8 @@ class StorageConfig:
     keep_unmatched_days: int = key(14, check=not_negative)  # unmatched title+body kept for rematch
     # 16 MB: with mmap the OS cache serves reads, and 64 MB measured no faster at 100k articles
     # (bench.dedup: insert+lookup median 1.42 vs 1.51 ms) while costing the daemon 48 MB more.
+    # Past SQLite's 2 GiB mmap ceiling (~200k articles) reads go through this cache (and the OS's):
+    # a store that large may want more (not measured at 1M with 16).
     cache_mb: int = key(16, check=at_least(2))
 
 

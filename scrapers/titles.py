@@ -109,12 +109,13 @@ _CUT_HEADLINE = 100
 def _whole(title: str, others: list[str], site: str | None) -> str:
     """A long metadata title that another one continues is a cut copy: the longer one, minus
     the site name, is the headline."""
-    if len(title) < _CUT_HEADLINE:
+    stem = title.rstrip(".… ")  # (some cut with an ellipsis)
+    if len(stem) < _CUT_HEADLINE:
         return title
     for other in others:
-        if len(other) > len(title) and other.startswith(title):
+        if other != title and len(other) > len(stem) and other.startswith(stem):
             whole = strip_site_suffix(other, site)
-            if len(whole) > len(title) and whole.startswith(title):
+            if len(whole) > len(stem) and whole.startswith(stem):
                 return whole
     return title
 

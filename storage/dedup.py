@@ -12,7 +12,9 @@ its minimum, so a signature costs one pass over the text. 42 bands of 3 rows giv
 a candidate joins the story only when its estimated similarity passes STORY_THRESHOLD, estimated
 from 128-byte sketches (the low byte of each bin). A lookup is one indexed query on 42 band keys
 plus at most 20 sketch comparisons, whatever the store's size; it stays as fast at 1M articles
-as at 10k while the index (~0.75 MB per 1,000 articles) fits the page cache.
+as at 10k while the index (~0.75 MB per 1,000 articles) stays in memory (the OS's file cache,
+read through mmap up to SQLite's 2 GiB mmap ceiling, about 200k articles; beyond it through
+SQLite's own cache, `[storage] cache_mb`).
 """
 
 from __future__ import annotations

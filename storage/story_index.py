@@ -53,7 +53,7 @@ def find_story(db: sqlite_utils.Database, sig: tuple[int, ...]) -> tuple[int | N
 
 
 def warm_dedup_index(db: sqlite_utils.Database) -> None:
-    """Read the near-duplicate index (bands and sketches) once, so the page cache holds it.
+    """Read the near-duplicate index (bands and sketches) once, so the OS's file cache holds it.
 
     Sequential reads: seconds at 1M articles, where the first lookups would otherwise pay
     one random disk read per band.

@@ -193,3 +193,17 @@ def test_a_bullet_separates_the_site_name_in_the_title():
         STORY,
     )
     assert extract_article(html).title == "Ferry Contract Audit Finds Missing Funds"
+
+
+def test_a_cut_json_ld_headline_ending_in_an_ellipsis_yields_too():
+    whole = (
+        "Harbour Council Audit: Where the Ferry Grant Went, Who Signed Off, and What the Auditors "
+        "Want Changed Before the Next Budget"
+    )
+    cut = whole[:105].rstrip() + "…"
+    ld = f'{{"@context": "https://schema.org", "@type": "Article", "headline": "{cut}"}}'
+    html = _page(
+        f'<meta property="og:title" content="{whole} - Harbourview"><script type="application/ld+json">{ld}</script>',
+        STORY,
+    )
+    assert extract_article(html).title == whole
