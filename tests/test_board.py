@@ -36,6 +36,7 @@ from monitor.board.stages import (
     _AIMED_PROGRAM,
     _ANNOUNCED,
     _COMPILED,
+    _COMPILED_IN_CONTEXT,
     _CONDITIONAL,
     _LOST_PROGRAM,
     _OBJECT_SELECTION,
@@ -280,7 +281,7 @@ def test_anchored_cues_find_what_the_plain_patterns_find():
         for sent in sentences(item.get("title"), item["text"])
         for _, c in _clauses(sent)
     ]
-    patterns = [p for ps in _COMPILED.values() for p in ps]
+    patterns = [p for compiled in (_COMPILED, _COMPILED_IN_CONTEXT) for ps in compiled.values() for p in ps]
     patterns += [
         _OBJECT_SELECTION,
         _WON_PROGRAM,
@@ -636,3 +637,60 @@ def test_pass_9_a_dropped_subject_a_subordinate_winner_and_dates_said_once():
         ("충청남도", N, "신청", "2025-10-26"),
         ("당진시", N, "신청", "2025-10-26"),
     }
+
+
+# the program named, then a sentence whose idiom is about something else
+_BID = "포항시는 국가 AI 컴퓨팅센터 유치를 추진하고 있다. "
+_BID_G = "거제시는 아태 AI 센터 유치에 나섰다. "
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the review's probes: an idiom with no competition in its sentence states no stage
+        _BID + '포항시 관계자가 웃으며 "오늘은 날씨가 좋다"고 말했다.',
+        _BID + "포항시장은 행사 준비 소홀에 대해 시민들에게 고개를 숙였다.",
+        _BID + "포항시는 도민체육대회에서 경주시에 밀렸다.",
+        _BID + "포항시는 민원 서류가 반려됐다고 밝혔다.",
+        _BID + "포항시의 기업 유치 노력이 결실을 맺었다.",
+        # the same kind, other words and cities
+        _BID_G + "거제시는 올해 전국체전에서 고배를 마셨다.",
+        _BID_G + "거제시의 관광객 유치 성과를 거뒀다는 평이다.",
+        _BID_G + "거제시가 활짝 웃었다.",
+        _BID_G + "거제시는 프로축구 리그에서 2위에 그쳤다.",
+        _BID_G + "거제시장은 추경 예산 심의에서 시의회에 뒤졌다.",
+        _BID_G + "거제시는 조선업 불황으로 빈손이 됐다.",
+    ],
+)
+def test_an_idiom_states_a_stage_only_in_the_competition(text):
+    assert triples(text) - {("포항시", N, "추진"), ("거제시", A, "추진")} == set()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the intended readings: the competition named in the sentence
+        (_BID + "포항시는 유치전에서 경주시에 밀렸다.", ("포항시", N, "탈락")),
+        (_BID + "포항시는 국가 AI 컴퓨팅센터 공모에서 고배를 마셨다.", ("포항시", N, "탈락")),
+        (_BID + "포항시의 유치 신청서가 반려됐다.", ("포항시", N, "탈락")),
+        (_BID_G + "거제시는 아태 AI 센터 평가에서 고개를 숙였다.", ("거제시", A, "탈락")),
+        (_BID_G + "거제시의 유치 노력이 결실을 맺었다.", ("거제시", A, "선정")),
+        # the call's result told the sentence before ("해남을 낙점했다. 충북은 고배를 마셨다")
+        (
+            "정부는 국가 AI 컴퓨팅센터 입지로 해남군을 최종 낙점했다. 막판까지 경합한 청주시는 쓴잔을 들었다.",
+            ("청주시", N, "탈락"),
+        ),
+    ],
+)
+def test_an_idiom_still_states_its_stage_in_the_competition(text, expected):
+    assert expected in triples(text)
+
+
+def test_shared_vocabulary_has_one_home():
+    # mentions.py reads the site a bidder pitched with cues.py's words, 앞세웠/내세웠 included
+    from monitor.board import claims, cues, mentions, stages
+
+    assert mentions._PITCHED.pattern.endswith(cues.PITCHED)
+    assert claims._SITE_PROPOSED.pattern == cues.SITE_PROPOSED
+    assert stages._INTERNAL.pattern.startswith(cues.INTERNAL_CANDIDATE)
+    assert [m.gov.name for m in find_mentions("강원도는 춘천을 앞세웠다.")] == ["강원특별자치도"]

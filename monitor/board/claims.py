@@ -18,11 +18,12 @@ from zoneinfo import ZoneInfo
 from storage.models import BidClaim
 
 from ..topics import normalize
+from .cues import SITE_PROPOSED
 from .dates import date_spans, resolve
 from .gazetteer import BY_NAME
 from .mentions import Mention, find_mentions, main_bidders
 from .programs import Program
-from .stages import Cue, find_cues
+from .stages import Cue, find_cues, in_competition
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n+")
 # a connective ending a clause: "...제출했고, 구미시는", "...하며 ..." (the clause ends after it)
@@ -54,7 +55,7 @@ _ATTRIBUTED = re.compile(
     r"(?:이같이|이렇게|이와\s?같이)\s(?:\S+\s){0,2}?(?:밝혔|말했|강조했|전했|설명했|언급했|덧붙였)"
 )
 # the site-proposal cue ("X를 입지로 제안했다", "X를 후보지로 신청")
-_SITE_PROPOSED = re.compile(r"(?:후보지|입지)(?:로|를)?\s?(?:신청|제안)")
+_SITE_PROPOSED = re.compile(SITE_PROPOSED)
 # a clause of time or cause ending in a connective ("...가 되면서", "...가 제출하자")
 _SUBORDINATE = re.compile(r"(?:면서|[하되내]자)\s*,?\s*$")
 # a topic that is no bidder ("포항 지역 상공계는 ... 포항이 선정되기를 희망한다", "업계에서는"):
@@ -136,6 +137,7 @@ def extract_claims(
     ranks = {p.name: p.ranks for p in programs}
     out: dict[tuple[str, str, str], BidClaim] = {}
     agreements: set[tuple[str, str, str]] = set()  # 후속 read from an agreement alone
+    outcome_before = False  # the sentence before stated a selection or a loss
     for i, sent in enumerate(parsed):
         window = {p[2] for s in parsed[max(0, i - WINDOW) : i] for p in s.programs}
         if parsed and i > 0:
@@ -145,7 +147,21 @@ def extract_claims(
             if named[i] or _ANAPHOR.search(sent.text):
                 topic = []
             event = {}
+            outcome_before = False
             continue
+        clauses = [(offset, clause, find_cues(clause)) for offset, clause in _clauses(sent.text)]
+        # An idiom (cues.IN_CONTEXT: "고배를 마셨다", "경주시에 밀렸다") is the bid's only in its
+        # competition: the program or a competition word in its sentence (`in_competition`, per
+        # cue), a round of the bid stated beside it ("최종 2배수까지 올랐던 경남은 ... 밀린"), or
+        # the call's result told the sentence before ("해남을 낙점했다. 충북과 경북은 고배를 마셨다")
+        stated_here = {c.stage for _, _, found in clauses for c in found if c.stage and not c.in_context}
+        competing = bool(sent.programs) or bool(stated_here - {"추진"}) or outcome_before
+        outcome_before = any(
+            c.stage in ("선정", "탈락")
+            and (not c.in_context or competing or in_competition(sent.text, offset + c.start, offset + c.end))
+            for offset, _, found in clauses
+            for c in found
+        )
         dates = date_spans(sent.text)
         here: dict[tuple[str, str, str], BidClaim] = {}
         carried: list[Mention] = []
@@ -158,7 +174,7 @@ def extract_claims(
         standing = topic
         if named[i] or _ANAPHOR.search(sent.text):
             topic = []
-        for offset, clause in _clauses(sent.text):
+        for offset, clause, found in clauses:
             all_here = find_mentions(clause, context)
             bidders = [m for m in all_here if not m.rival]
             for a in _ANAPHOR.finditer(clause):
@@ -167,7 +183,7 @@ def extract_claims(
                     bidders.append(Mention(a.start(), a.end(), BY_NAME[main], False, "는"))
             bidders.sort(key=lambda b: b.start)  # "도는 ... 포항·구미 등 도내 후보지를": the topic first
             bidders = _bidders_of_clause(bidders)
-            cues = [c for c in find_cues(clause) if c.stage is not None]
+            cues = [c for c in found if c.stage is not None]
             if bidders:
                 # the topic ("포항시는") scopes over the clauses after it; a "가" subject does not
                 topics = [b for b in bidders if b.tail.endswith(("은", "는"))]
@@ -184,6 +200,10 @@ def extract_claims(
                     continue
                 if cue.program_object and all(p[1] != offset + cue.start for p in sent.programs):
                     continue
+                if cue.in_context and not (
+                    competing or in_competition(sent.text, offset + cue.start, offset + cue.end)
+                ):
+                    continue  # an idiom ("경주시에 밀렸다", "고개를 숙였다") outside the competition
                 if cue.program_subject and not _program_is_subject(sent, offset + cue.start):
                     continue
                 if cue.program_after:

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .cues import PITCHED
 from .gazetteer import BY_NAME, FORMS, PREFIX, Gov
 
 _PARTICLES = (
@@ -42,7 +43,7 @@ _VENUE = re.compile(
     r"(?:\s[가-힣]+)?에서\s(?:\S+\s)?(?:열린|열렸|열리|진행됐|진행된|진행되|개최됐|개최된|개최되|치러진|치러졌)"
 )
 # "강원, 춘천 앞세워 ... 의향서 제출", "창원을 앞세워": the site a bidder pitches, not a bidder
-_PITCHED = re.compile(r"\s?(?:앞세워|앞세운|앞세우|내세워|내세운|내세우)")
+_PITCHED = re.compile(r"\s?" + PITCHED)
 _METRO_OF = {short: full for full, short in PREFIX.items()}
 # Fused regional names the press writes as one word: both governments are meant.
 _FUSED = {

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .anchors import anchored
-from .cues import _ADV, CUES
+from .cues import _ADV, COMPETITION, CUES, IN_CONTEXT, INTERNAL_CANDIDATE
 
 STAGES = ("추진", "신청", "심사", "선정", "탈락", "후속")
 DEFAULT_ORDER = ("추진", "신청", "심사", "선정/탈락", "후속")
@@ -144,9 +144,8 @@ _DECIDED = re.compile(r"^\S{0,2}기로\s?(?:했|결정|한|하고)")
 # A province's own pick of one candidate before the national call ("도 단일 후보지로 포항을
 # 낙점하면서", "도내 후보지 공모에 응모했다"): the province pursues the bid (추진); the cities
 # that applied to it have not applied to the program.
-_INTERNAL = re.compile(
-    r"(?:단일|도\s?단위|도내|자체|대표)\s?후보(?:지|도시)?\s?(?:공모)?(?:에|로|으로|를|을)?\s?(?:\S+\s){0,2}?\S*$"
-)
+_INTERNAL = re.compile(INTERNAL_CANDIDATE + r"\s?(?:공모)?(?:에|로|으로|를|을)?\s?(?:\S+\s){0,2}?\S*$")
+_COMPETITION = re.compile(COMPETITION)
 # What a round's words name when a loss follows ("서면평가 통과 명단에서 빠졌다", "후보지 압축
 # 과정에서 제외됐다"): the list or the process it was left out of, not a round reached
 _LEFT_OUT_OF = re.compile(r"\s?\S{0,4}?(?:명단|과정|대상|단계)\S{0,2}에서\s")
@@ -173,14 +172,27 @@ class Cue:
     topic_only: bool = False  # said only of a bidder as the topic ("나주시는"), not "포항이"
     hope: bool = False  # 추진 read from a hope ("선정되기를 희망"): whose hope is asked in claims.py
     program_after: bool = False  # only with the program right after it ("경주시가 유치한 아태 AI 센터")
+    # an idiom (cues.IN_CONTEXT): it states its stage only with the competition in its sentence
+    # (claims.py checks, with `in_competition`)
+    in_context: bool = False
 
 
 _COMPILED = {stage: tuple(anchored(p) for p in pats) for stage, pats in CUES.items()}
-# the same, flat: find_cues runs ~120 of them on every clause, so their gates (a.gates, the
-# most selective first) are checked inline there rather than through a call per pattern
-_FLAT: tuple[tuple[str, tuple[str | re.Pattern[str], ...], re.Pattern[str]], ...] = tuple(
-    (stage, a.gates, a.pattern) for stage, pats in _COMPILED.items() for a in pats
+_COMPILED_IN_CONTEXT = {stage: tuple(anchored(p) for p in pats) for stage, pats in IN_CONTEXT.items()}
+# the same, flat, with whether the cue needs the competition beside it: find_cues runs ~120 of
+# them on every clause, so their gates (a.gates, the most selective first) are checked inline
+# there rather than through a call per pattern
+_FLAT: tuple[tuple[str, tuple[str | re.Pattern[str], ...], re.Pattern[str], bool], ...] = tuple(
+    (stage, a.gates, a.pattern, in_context)
+    for compiled, in_context in ((_COMPILED, False), (_COMPILED_IN_CONTEXT, True))
+    for stage, pats in compiled.items()
+    for a in pats
 )
+
+
+def in_competition(text: str, start: int, end: int) -> bool:
+    """A competition word in `text` outside the cue's own words ("공모에서 고배를 마셨다")."""
+    return any(m.end() <= start or m.start() >= end for m in _COMPETITION.finditer(text))
 
 
 def _read(stage: str, clause: str, start: int, end: int) -> str | None:
@@ -231,13 +243,14 @@ def _connected(clause: str, start: int, end: int) -> bool:
 def find_cues(clause: str) -> list[Cue]:
     """Every stage cue in one clause, left to right, overlaps resolved to the longest."""
     found: list[Cue] = []
-    for stage, gates, pattern in _FLAT:
+    for stage, gates, pattern, in_context in _FLAT:
         for gate in gates:
             if (gate not in clause) if type(gate) is str else (gate.search(clause) is None):
                 break
         else:
             for m in pattern.finditer(clause):
-                found.append(Cue(m.start(), m.end(), _read(stage, clause, m.start(), m.end()), stage))
+                a, b = m.start(), m.end()
+                found.append(Cue(a, b, _read(stage, clause, a, b), stage, in_context=in_context))
     for m in _OBJECT_SELECTION.finditer(clause):
         stage = _read("선정", clause, m.start(), m.end())
         found.append(Cue(m.start(), m.end(), stage, "선정", object_only=stage == "선정"))
