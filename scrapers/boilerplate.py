@@ -55,11 +55,11 @@ def _shown_again(node: LexborNode) -> bool:
 
 # Never content, whatever their size. Lexbor keeps the markup inside <iframe>/<noscript> as
 # text, which would score as prose.
-_ALWAYS_TAGS = (
-    "script, style, template, noscript, iframe, object, embed, svg, canvas, button, select, textarea, dialog"
+ALWAYS = (
+    "script, style, template, noscript, iframe, object, embed, svg, canvas, button, select, "
+    "textarea, dialog, [role=navigation], [role=dialog], [role=alertdialog], "
+    "[aria-modal=true], [role=complementary]"
 )
-_ALWAYS_ROLES = "[role=navigation], [role=dialog], [role=alertdialog], [aria-modal=true], [role=complementary]"
-ALWAYS = f"{_ALWAYS_TAGS}, {_ALWAYS_ROLES}"
 # Token prefixes: a class/id token that starts with one of these names a junk box. "widget" is not
 # one: page builders (Elementor, SiteOrigin) name every block of the story a widget, and removing
 # them (even only inside the container, where some are promo or author boxes) loses sections.
@@ -291,11 +291,7 @@ def remove_boilerplate(
     """
     own = root.mem_id
     if always:
-        # Two queries, tags then roles, each removed before the next is read (a node of the second
-        # may sit inside one of the first): Lexbor matches a short selector list over the tree
-        # faster than the long one, together a third less time.
-        for selector in (_ALWAYS_TAGS, _ALWAYS_ROLES):
-            decompose_all([n for n in root.css(selector) if n.mem_id != own])
+        decompose_all([n for n in root.css(ALWAYS) if n.mem_id != own])
     total = text_length(root)
     limit = max(400, total // 2)
     decompose_all([n for n in _structural(root) if not _big(n, limit)])
