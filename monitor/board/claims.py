@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from storage.models import BidClaim
 
 from ..topics import normalize
-from .cues import SITE_PROPOSED
+from .cues import _BODY, SITE_PROPOSED
 from .dates import date_spans, resolve
 from .gazetteer import BY_NAME
 from .mentions import Mention, find_mentions, main_bidders
@@ -44,12 +44,16 @@ _CLAUSE = re.compile(
     # a headline's parts ("포항, 아태 AI센터 유치 확정...경북 '겹경사'"): each its own clause
     r"|(?:\.{2,}|…)(\s*)"
 )
-_ANAPHOR = re.compile(r"(?:^|(?<=[\s,]))(시|군|도)(?:는|가|도|와|의|에서|로서)\s")
+# (and its spokesperson: "도 관계자는 “평가 과정에서 좋은 반응을 얻었다”고 말했다")
+_ANAPHOR = re.compile(r"(?:^|(?<=[\s,]))(시|군|도)(?:는|가|도|와|의|에서|로서|\s관계자(?:는|가))\s")
 _NOUN_THEN_DAY = re.compile(r"(?:이|가|은|는|을|를)\s?")
 KST = ZoneInfo("Asia/Seoul")
 # what joins a predicate to the day it was announced: "선정했다고 27일 발표했다", "냈다고 24일 밝혔다"
 # (also "포기하기로 했다고 21일 밝혔다", "마쳤다고 전남도가 1일 전했다")
 _REPORTED = re.compile(r"\S{0,3}(?:\s(?:있|중이|했))?(?:다고|라고)\s?(?:\S+(?:이|가|은|는)\s?)?")
+# a decision taken on the day written between ("공동 유치에 나서기로 10일 합의했다")
+_DECIDED = re.compile(r"(?:하|되)?기로\s?")
+_DECIDED_ON = re.compile(r"\s?(?:합의|결정|의결|약속)(?:했|하고|하며|한)")
 # the next sentence names who said a quote ("명현관 해남군수는 ... 이같이 밝혔다")
 _ATTRIBUTED = re.compile(
     r"(?:이같이|이렇게|이와\s?같이)\s(?:\S+\s){0,2}?(?:밝혔|말했|강조했|전했|설명했|언급했|덧붙였)"
@@ -110,6 +114,12 @@ def _program_for(cue: Cue, offset: int, end: int, sent: _Sentence, fallback: str
 
 # a connective of contrast: what follows it is another matter ("..., 반면", "선정됐지만,")
 _CONTRAST = re.compile(r"(?:지만|으나|반면|는데|대신)[,\s]")
+# "두 사업 모두", "두 센터 모두", "양쪽 모두": every program the sentences before name
+_BOTH = re.compile(r"(?:두|양)\s?(?:사업|센터|공모|곳)\s?(?:모두|다)|양쪽\s?모두")
+# what follows a member of a body ("충북도와 지역 대학이 참여하는 유치협의회를", "도가 참여한 TF")
+_MEMBER = re.compile(
+    r"[^.,\"“”]{0,20}?\s(?:참여|참가|함께)(?:하는|한|할)\s(?:\S+\s)?\S*?(?:" + _BODY + r"|컨소시엄|연합체?)"
+)
 
 
 def extract_claims(
@@ -137,12 +147,18 @@ def extract_claims(
     ranks = {p.name: p.ranks for p in programs}
     out: dict[tuple[str, str, str], BidClaim] = {}
     agreements: set[tuple[str, str, str]] = set()  # 후속 read from an agreement alone
+    bare: set[tuple[str, str, str]] = set()  # claims of a name written bare ("해남 솔라시도")
+    own: set[str] = set()  # bidders of a claim named with a particle ("해남군은", "전남도가")
     outcome_before = False  # the sentence before stated a selection or a loss
     for i, sent in enumerate(parsed):
         window = {p[2] for s in parsed[max(0, i - WINDOW) : i] for p in s.programs}
         if parsed and i > 0:
             window |= {p[2] for p in parsed[0].programs}  # the title
         fallback = next(iter(window)) if len(window) == 1 else None
+        both = not sent.programs and len(window) > 1 and _BOTH.search(sent.text) is not None
+        if both:
+            # "울산시는 두 사업 모두에서 빈손으로 돌아섰다": said of every program named before
+            fallback = min(window)
         if not sent.programs and fallback is None:
             if named[i] or _ANAPHOR.search(sent.text):
                 topic = []
@@ -155,7 +171,7 @@ def extract_claims(
         # cue), a round of the bid stated beside it ("최종 2배수까지 올랐던 경남은 ... 밀린"), or
         # the call's result told the sentence before ("해남을 낙점했다. 충북과 경북은 고배를 마셨다")
         stated_here = {c.stage for _, _, found in clauses for c in found if c.stage and not c.in_context}
-        competing = bool(sent.programs) or bool(stated_here - {"추진"}) or outcome_before
+        competing = bool(sent.programs) or both or bool(stated_here - {"추진"}) or outcome_before
         outcome_before = any(
             c.stage in ("선정", "탈락")
             and (not c.in_context or competing or in_competition(sent.text, offset + c.start, offset + c.end))
@@ -176,11 +192,19 @@ def extract_claims(
             topic = []
         for offset, clause, found in clauses:
             all_here = find_mentions(clause, context)
-            bidders = [m for m in all_here if not m.rival]
+            # "충북도와 지역 대학이 참여하는 유치협의회를": a member of the subject's body, no bidder
+            # (but the member of a chosen consortium is: "전남도가 참여한 컨소시엄을 뽑았다")
+            members = [m for m in all_here if _MEMBER.match(clause, m.end + len(m.tail))]
+            if any(c.object_only for c in found):
+                members = []
+            bidders = [m for m in all_here if not m.rival and m not in members]
+            spokes: list[Mention] = []  # "도 관계자는": the bidder's spokesperson
             for a in _ANAPHOR.finditer(clause):
                 main = _referent(mains, a.group(1))
                 if main and all(b.gov.name != main for b in bidders):
                     bidders.append(Mention(a.start(), a.end(), BY_NAME[main], False, "는"))
+                    if "관계자" in a.group(0):
+                        spokes.append(bidders[-1])
             bidders.sort(key=lambda b: b.start)  # "도는 ... 포항·구미 등 도내 후보지를": the topic first
             bidders = _bidders_of_clause(bidders)
             cues = [c for c in found if c.stage is not None]
@@ -232,6 +256,10 @@ def extract_claims(
                     ]
                 if cue.stage != "후속":
                     pairs = [(b, p) for b, p in pairs if not b.venue]
+                if cue.stage == "추진":
+                    # a spokesperson's vow is of what comes next, often another bid ("시 관계자는
+                    # “후속 국가 사업 유치에 다시 나서겠다”고"): only the rounds it tells of count
+                    pairs = [(b, p) for b, p in pairs if b not in spokes]
                 if cue.raw == "신청" and _SITE_PROPOSED.match(clause, cue.start):
                     # "컨소시엄은 전남 해남을 입지로 제안했다": the name before "입지로" is the site,
                     # the one proposing it is the subject
@@ -246,6 +274,11 @@ def extract_claims(
                     if stage not in ranks[prog]:
                         continue
                     key = (b.gov.name, prog, stage)
+                    if b.tail or b.also or (b.comma and not (title and i == 0)):
+                        # (a headline's "해남, 국가AI컴퓨팅센터 품었다" names the place, as bare)
+                        own.add(b.gov.name)
+                    else:
+                        bare.add(key)
                     if key not in here or (stated and not here[key].stated):
                         here[key] = BidClaim(prog, b.gov.name, stage, sent.text[:500], stated)
                     if stage == "후속" and _AGREEMENT.fullmatch(clause, cue.start, cue.end):
@@ -255,11 +288,40 @@ def extract_claims(
                 # "발표평가가 15일 서울에서 진행됐다. 전북도와 경남도 등 ... 발표자로 나섰다": an event
                 # dated with no one named, then who took part in it
                 here[key] = replace(claim, stated=event[(key[1], key[2])])
+        if both:
+            for (b, prog, stage), claim in list(here.items()):
+                for other in window - {prog}:
+                    if stage in ranks[other]:
+                        here.setdefault((b, other, stage), replace(claim, program=other))
         event, held = held, {}
         for key, claim in _subsumed(here, ranks).items():
             if key not in out or (claim.stated and not out[key].stated):
                 out[key] = claim
-    return tuple(_bidding_agreements(out, agreements, ranks).values())
+    return tuple(_bidding_agreements(_sites(out, bare, own), agreements, ranks).values())
+
+
+def _sites(
+    out: dict[tuple[str, str, str], BidClaim], bare: set[tuple[str, str, str]], own: set[str]
+) -> dict[tuple[str, str, str], BidClaim]:
+    """A county named only bare, as a place ("해남 솔라시도를 ... 부지로 확정했다", "착공식이 해남
+    솔라시도에서 열렸다"), in an article whose province bids for the program by name ("전남도는"):
+    the site of the province's bid, so its claims are the province's (the county's own date kept)."""
+    for key in [k for k in out if k in bare and k[0] not in own]:
+        county, program, stage = key
+        province = BY_NAME[county].parent
+        if (
+            province is None
+            or province not in own
+            or not any(k[0] == province and k[1] == program for k in out)
+        ):
+            continue
+        claim = out.pop(key)
+        mine = out.get((province, program, stage))
+        if mine is None:
+            out[(province, program, stage)] = replace(claim, bidder=province)
+        elif claim.stated and not mine.stated:
+            out[(province, program, stage)] = replace(mine, stated=claim.stated)
+    return out
 
 
 def _own_subject(text: str) -> bool:
@@ -529,6 +591,15 @@ def _stated_date(cue: Cue, offset: int, dates, text: str, published) -> str | No
     if best is None:
         best = next((d for d in dates if d.day and _REPORTED.fullmatch(text[end : d.start])), None)
     if best is None:
+        best = next(
+            (
+                d
+                for d in dates
+                if d.day and _DECIDED.fullmatch(text, end, d.start) and _DECIDED_ON.match(text, d.end)
+            ),
+            None,
+        )
+    if best is None:
         # "유치 전략 수립을 위해 ... 정책연구를 맡겼다고 19일 밝혔다": the statement's day, said of the
         # clause the cue is in, with no other cue before it
         best = next(
@@ -553,12 +624,18 @@ _REPORTED_LATER = re.compile(r"[^.\n\"“”]{0,50}?(?:다고|라고)\s?(?:\S+(?
 _SAID = re.compile(r"\s?(?:밝혔|밝힌|전했|전한|발표했|알렸|설명했|말했)")
 # a cue in the connective form of a chain ("26일 새만금 부지를 앞세워 ... 공동 응모했다", "5월 현장
 # 실사를 거쳐"): the date is the chain's, so it does not stand between a date and the cue after it
+# a cue naming the round as the setting or the ground of the cue after it ("발표평가에서 탈락했다",
+# "심사 결과를 토대로 포항시를 선정했다", "세 차례 평가 끝에 뽑혔다")
+_SETTING = re.compile(r"(?:에서|끝에|토대로|바탕으로|따라)$")
 _CHAINED = re.compile(r"(?:[어아여워쳐해]|하여|해서)$")
 
 
 def _blocks(between: str) -> bool:
-    """A cue between a date and the cue it would date, other than a link of a chain."""
+    """A cue between a date and the cue it would date, other than a link of a chain or the round
+    named as the setting of the cue after it ("지난달 발표평가에서 탈락했다": the date is the round's
+    and the loss's)."""
     return any(
         not (_CHAINED.search(between, c.start, c.end) and between[c.end : c.end + 1] == " ")
+        and not _SETTING.search(between, c.start, c.end)
         for c in find_cues(between)
     )

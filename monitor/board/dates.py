@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 _DATE = re.compile(
     r"(?:(?P<year>\d{4})\s?년\s?|(?P<lastyear>지난해|작년)\s?|(?P<this>올해|올)\s?|(?P<nextyear>내년|이듬해|다음\s?해)\s?)?"
     r"(?P<prefix>지난|오는)?\s?"
-    r"(?:(?P<lastmonth>지난\s?달)|(?P<thismonth>이달|이번\s?달)|(?P<month>1[0-2]|0?[1-9])\s?월(?:\s?(?P<day>[12]\d|3[01]|0?[1-9])\s?일)?"
+    r"(?:(?P<lastmonth>지난\s?달)|(?P<thismonth>이달|이번\s?달)|(?P<nextmonth>다음\s?달)|(?P<prevday>전날)"
+    # a half of a named year ("내년 상반기": a plan; claims.py reads no day or month from it)
+    r"|(?<=[년해올]\s)(?P<half>상반기|하반기)|(?P<month>1[0-2]|0?[1-9])\s?월(?:\s?(?P<day>[12]\d|3[01]|0?[1-9])\s?일)?"
     r"|(?P<dayonly>[12]\d|3[01]|0?[1-9])\s?일)"
     r"(?![0-9])"
 )
@@ -24,13 +26,18 @@ class DateSpan:
     last_year: bool
     month: int | None  # -1: "지난달", 0: "이달" (the article's month)
     day: int | None
-    future: bool  # "오는 3월", "내년 1월": a plan, it dates nothing that happened
+    future: bool  # "오는 3월", "내년 1월", "다음 달": a plan, it dates nothing that happened
+    prev_day: bool = False  # "전날": the day before the article's  # "오는 3월", "내년 1월": a plan, it dates nothing that happened
 
 
 def date_spans(text: str) -> list[DateSpan]:
     out = []
     for m in _DATE.finditer(text):
         if m.group("dayonly") and m.start("dayonly") > 0 and text[m.start("dayonly") - 1].isdigit():
+            continue
+        if m.group("half") and not (
+            m.group("year") or m.group("lastyear") or m.group("this") or m.group("nextyear")
+        ):
             continue
         out.append(
             DateSpan(
@@ -42,7 +49,8 @@ def date_spans(text: str) -> list[DateSpan]:
                 if m.group("month")
                 else (-1 if m.group("lastmonth") else (0 if m.group("thismonth") else None)),
                 int(m.group("day") or m.group("dayonly") or 0) or None,
-                m.group("prefix") == "오는" or bool(m.group("nextyear")),
+                m.group("prefix") == "오는" or bool(m.group("nextyear") or m.group("nextmonth")),
+                bool(m.group("prevday")),
             )
         )
     return out
@@ -59,7 +67,11 @@ def resolve(span: DateSpan, published: datetime | date | None) -> str | None:
         return None
     else:
         year = pub.year - 1 if span.last_year else pub.year
+    if span.prev_day:  # "전날": the day before the article's
+        return None if pub is None else (pub - timedelta(days=1)).isoformat()
     month = span.month
+    if month is None and span.day is None:  # "올해 상반기": no month to give
+        return None
     if month == 0:  # "이달": the article's month
         return None if pub is None else f"{pub.year:04d}-{pub.month:02d}"
     if month == -1:  # "지난달": the month before the article's
