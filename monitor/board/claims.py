@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from storage.models import BidClaim
 
 from ..topics import normalize
-from .cues import _BODY, SITE_PROPOSED
+from .cues import _BODY, PITCHED, SITE_PROPOSED
 from .dates import date_spans, resolve
 from .gazetteer import BY_NAME
 from .mentions import Mention, find_mentions, main_bidders
@@ -45,7 +46,10 @@ _CLAUSE = re.compile(
     r"|(?:\.{2,}|…)(\s*)"
 )
 # (and its spokesperson: "도 관계자는 “평가 과정에서 좋은 반응을 얻었다”고 말했다")
-_ANAPHOR = re.compile(r"(?:^|(?<=[\s,]))(시|군|도)(?:는|가|도|와|의|에서|로서|\s관계자(?:는|가))\s")
+# ("군은", "군이": 군 ends in a consonant)
+_ANAPHOR = re.compile(
+    r"(?:^|(?<=[\s,]))(시|군|도)(?:는|가|도|와|의|에서|로서|\s관계자(?:는|가)|(?<=군)(?:은|이))\s"
+)
 _NOUN_THEN_DAY = re.compile(r"(?:이|가|은|는|을|를)\s?")
 KST = ZoneInfo("Asia/Seoul")
 # what joins a predicate to the day it was announced: "선정했다고 27일 발표했다", "냈다고 24일 밝혔다"
@@ -113,7 +117,8 @@ def _program_for(cue: Cue, offset: int, end: int, sent: _Sentence, fallback: str
 
 
 # a connective of contrast: what follows it is another matter ("..., 반면", "선정됐지만,")
-_CONTRAST = re.compile(r"(?:지만|으나|반면|는데|대신)[,\s]")
+# ("시는 또 ...": another matter, as "...로 뽑혀 대통령상을 받았고, 시는 또 ... 센터 유치전에")
+_CONTRAST = re.compile(r"(?:지만|으나|반면|는데|대신)[,\s]|(?<=\s)(?:또|또한|아울러)\s")
 # "두 사업 모두", "두 센터 모두", "양쪽 모두": every program the sentences before name
 _BOTH = re.compile(r"(?:두|양)\s?(?:사업|센터|공모|곳)\s?(?:모두|다)|양쪽\s?모두")
 # what follows a member of a body ("충북도와 지역 대학이 참여하는 유치협의회를", "도가 참여한 TF")
@@ -211,6 +216,11 @@ def extract_claims(
             if bidders:
                 # the topic ("포항시는") scopes over the clauses after it; a "가" subject does not
                 topics = [b for b in bidders if b.tail.endswith(("은", "는"))]
+                if topics:
+                    # "전남도와 해남군은 ... 낸 뒤 ... 거쳤다": the names joined to the topic are topics too
+                    topics = [
+                        b for b in bidders if b in topics or (b.role == "and" and b.start < topics[0].start)
+                    ]
                 standing = topics or standing
                 topic = topics or topic
                 # "전남도가 최종 승자가 되면서 고개를 숙였다": a "가" subject of a clause of time or
@@ -283,6 +293,11 @@ def extract_claims(
                         here[key] = BidClaim(prog, b.gov.name, stage, sent.text[:500], stated)
                     if stage == "후속" and _AGREEMENT.fullmatch(clause, cue.start, cue.end):
                         agreements.add(key)
+        subjects = {m.gov.name: m for m in named[i] if m.role == "subject" and not m.rival}
+        if not topic and len(subjects) == 1 and here:
+            # "경주시가 ... 유치에 나섰다. 8일 ... 발대식을 열고": the lone "가" subject of a claim
+            # is the topic of the next sentence that names no one
+            topic = list(subjects.values())
         for key, claim in here.items():
             if not claim.stated and (key[1], key[2]) in event:
                 # "발표평가가 15일 서울에서 진행됐다. 전북도와 경남도 등 ... 발표자로 나섰다": an event
@@ -437,11 +452,15 @@ def _joined(cue: Cue, clause: str, bidders: list[Mention], mentions: list[Mentio
 
 def _gapped(sent: _Sentence, offset: int, bidders: list[Mention], cue: Cue) -> list[tuple[Mention, str]]:
     """Conjuncts sharing one predicate, each with its own program ("국가 AI 컴퓨팅센터는 광양이,
-    아태 AI 센터는 고창이 차지했다"): each subject takes the program topic right before it."""
+    아태 AI 센터는 고창이 차지했다", "...센터에서는 경북이, ...센터에서는 부산이 멈춰 섰다"): each
+    subject takes the program topic (or setting) right before it."""
     pairs = []
     for b in bidders:
         at = offset + b.start
-        program = next((p for s, e, p in sent.programs if re.fullmatch(r"[은는]\s*", sent.text[e:at])), None)
+        program = next(
+            (p for s, e, p in sent.programs if re.fullmatch(r"(?:에서는|에선|[은는])\s*", sent.text[e:at])),
+            None,
+        )
         if program is not None and b.role == "subject" and b.end <= cue.start:
             pairs.append((b, program))
     return pairs if len({p for _, p in pairs}) > 1 else []
@@ -497,6 +516,11 @@ def _attached(cue: Cue, clause: str, bidders: list[Mention], mentions: list[Ment
     if cue.topic_only:
         return [b for b in bidders if b.tail.endswith(("은", "는"))]
     subjects = [b for b in bidders if b.role == "subject" and b.end <= cue.start]
+    if len(subjects) > 1 and all(
+        _GAPPED_OBJECT.fullmatch(clause, a.end + len(a.tail), b.start) for a, b in pairwise(subjects)
+    ):
+        # "부산은 A를, 울산은 B를, 전남은 C를 내세운다": each topic with its own object shares the verb
+        return subjects
     if len(subjects) > 1:
         nearest = subjects[-1]
         start = max((b.end for b in subjects[:-1]), default=0)
@@ -519,6 +543,8 @@ def _joins_subject(mentions: list[Mention], i: int) -> bool:
     return False
 
 
+# the object of a gapped conjunct, then its comma ("부산은 해상풍력 연계 전력을, 울산은 ...")
+_GAPPED_OBJECT = re.compile(r"\s(?:[^\s,]+\s){0,3}?[^\s,]+(?:을|를),\s*")
 _AMONG = re.compile(r"(?:가운데|중에서|중)\s")
 
 
@@ -591,6 +617,16 @@ def _stated_date(cue: Cue, offset: int, dates, text: str, published) -> str | No
     if best is None:
         best = next((d for d in dates if d.day and _REPORTED.fullmatch(text[end : d.start])), None)
     if best is None:
+        # "떨어졌다는 통보를 18일 받았다": the day the bidder was told of the outcome
+        best = next(
+            (
+                d
+                for d in dates
+                if d.day and _NOTIFIED.fullmatch(text, end, d.start) and _TOLD.match(text, d.end)
+            ),
+            None,
+        )
+    if best is None:
         best = next(
             (
                 d
@@ -618,8 +654,10 @@ def _stated_date(cue: Cue, offset: int, dates, text: str, published) -> str | No
 
 # "29일 발표된 결과에서", "29일 최종 발표에서": the day of a result
 _RESULT_DAY = re.compile(
-    r"\s?(?:발표된|발표한|나온|공개된)\s(?:\S+\s)?결과|\s?(?:최종\s)?(?:결과\s)?발표(?:에서|에)\s"
+    r"\s?(?:발표된|발표한|나온|공개된)\s(?:\S+\s){0,5}?결과|\s?(?:최종\s)?(?:결과\s)?발표(?:에서|에)\s"
 )
+_NOTIFIED = re.compile(r"\S{0,3}다는\s(?:결과|통보|통지|연락|소식)(?:를|을)\s?")
+_TOLD = re.compile(r"\s?(?:받았|받은|받고|받아|통보받|통보\s?받|전달받|들었)")
 _REPORTED_LATER = re.compile(r"[^.\n\"“”]{0,50}?(?:다고|라고)\s?(?:\S+(?:이|가|은|는)\s?)?")
 _SAID = re.compile(r"\s?(?:밝혔|밝힌|전했|전한|발표했|알렸|설명했|말했)")
 # a cue in the connective form of a chain ("26일 새만금 부지를 앞세워 ... 공동 응모했다", "5월 현장
@@ -637,5 +675,10 @@ def _blocks(between: str) -> bool:
     return any(
         not (_CHAINED.search(between, c.start, c.end) and between[c.end : c.end + 1] == " ")
         and not _SETTING.search(between, c.start, c.end)
+        and not _PITCH.search(between, c.start, c.end)
         for c in find_cues(between)
     )
+
+
+# a pitch ("전력 자립을 앞세운 전라남도에 돌아갔다"): a description, no dated step of its own
+_PITCH = re.compile(PITCHED)

@@ -139,6 +139,8 @@ _PLANNED_OBJECT = re.compile(rf"^\s(?:[^\s{_PAST}]+\s){{0,3}}?[^\s{_PAST}]*?(?:�
 _NEGATED = re.compile(
     r"^(?:\S{0,3})?\s?(?:지\s?못|지\s?않|못했|못한|못하|않았|않은|않기로|안\s?돼|안\s?되|안\s?했)"
 )
+# the outcome told as what the bidder was notified of ("떨어졌다는 통보를", "못했다는 결과를")
+_REPORTED_FACT = re.compile(r"^\S{0,3}다는\s(?:결과|통보|통지|연락|소식)")
 # A decision carried out: "신청을 철회하기로 했다" is a withdrawal already.
 _DECIDED = re.compile(r"^\S{0,2}기로\s?(?:했|결정|한|하고)")
 # A province's own pick of one candidate before the national call ("도 단일 후보지로 포항을
@@ -199,6 +201,10 @@ def _read(stage: str, clause: str, start: int, end: int) -> str | None:
     after = clause[end : end + 16]
     if _CONSIDER.match(after) or _NO_INTENT.match(after):
         return None
+    if stage in ("탈락", "선정", "심사") and _REPORTED_FACT.match(after):
+        return stage  # "넘지 못했다는 결과를 통보받았다": the result reported, a fact
+    if stage == "후속" and after.startswith("까지"):
+        return None  # "착공까지 빈틈없이 준비하겠다": a goal ahead, not the works
     if stage == "탈락":
         # "탈락하지 않도록", "탈락할 경우": a fear, not a loss; "포기하기로 했다": a loss
         if _DECIDED.match(after):
