@@ -87,7 +87,11 @@ HELDOUT12 = FIXTURES.with_name("claims_heldout12.jsonl")
 HELDOUT13 = FIXTURES.with_name("claims_heldout13.jsonl")
 # written by another who never read the rules or the sets, during pass 12 (wire briefs, features,
 # columns, interviews, council reports); measured once after it (2026-12-02): P 0.943 R 0.879
-# (116 tp, 7 fp, 16 fn), dates 65/78
+# (116 tp, 7 fp, 16 fn), dates 65/78; then tuned on in pass 13 (a will to bid, two programs joined
+# as the object, the committee's first meeting, a site pitched as the candidate, the plain present
+# as a plan, a supposition, help given to another's bid, a filing's site told after it, the day of
+# the sentence before or of the announcement after): P 1.000 R 0.970 (128 tp, 0 fp, 4 fn), dates
+# 83/86 (optimistic). No gold label was changed: none contradicts the convention
 HELDOUT14 = FIXTURES.with_name("claims_heldout14.jsonl")
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 PROGRAM_CODES = {"N": "국가 AI 컴퓨팅센터", "A": "아시아·태평양 AI 센터"}

@@ -155,11 +155,17 @@ def extract_claims(
     bare: set[tuple[str, str, str]] = set()  # claims of a name written bare ("해남 솔라시도")
     own: set[str] = set()  # bidders of a claim named with a particle ("해남군은", "전남도가")
     outcome_before = False  # the sentence before stated a selection or a loss
+    pitched: set[tuple[str, str, str]] = set()  # 추진 read from a pitch ("X를 내세웠다")
+    last_day: str | None = None  # the day the last sentence's claims were dated with
     for i, sent in enumerate(parsed):
         window = {p[2] for s in parsed[max(0, i - WINDOW) : i] for p in s.programs}
         if parsed and i > 0:
             window |= {p[2] for p in parsed[0].programs}  # the title
         fallback = next(iter(window)) if len(window) == 1 else None
+        if fallback is None and i > 0 and parsed[i - 1].programs and not sent.programs:
+            # "... 고배를 든 포항시가 올해는 아태 AI 센터에 도전장을 냈다. 시는 ... 의향서를
+            # 제출했다": of two programs before, the one the last sentence ends on goes on
+            fallback = parsed[i - 1].programs[-1][2]
         both = not sent.programs and len(window) > 1 and _BOTH.search(sent.text) is not None
         if both:
             # "울산시는 두 사업 모두에서 빈손으로 돌아섰다": said of every program named before
@@ -291,6 +297,8 @@ def extract_claims(
                         bare.add(key)
                     if key not in here or (stated and not here[key].stated):
                         here[key] = BidClaim(prog, b.gov.name, stage, sent.text[:500], stated)
+                    if stage == "추진" and _PITCH.search(clause, cue.start, cue.end):
+                        pitched.add(key)
                     if stage == "후속" and _AGREEMENT.fullmatch(clause, cue.start, cue.end):
                         agreements.add(key)
         subjects = {m.gov.name: m for m in named[i] if m.role == "subject" and not m.rival}
@@ -303,6 +311,27 @@ def extract_claims(
                 # "발표평가가 15일 서울에서 진행됐다. 전북도와 경남도 등 ... 발표자로 나섰다": an event
                 # dated with no one named, then who took part in it
                 here[key] = replace(claim, stated=event[(key[1], key[2])])
+        helped = _HELPS.search(sent.text)
+        if helped:
+            # "여수시는 ... 전남도의 유치 활동을 적극 돕겠다고", "익산시는 ... 도의 신청을 측면
+            # 지원하기로 했다": the helper is no bidder; the owner's pursuit is stated, its filing recalled
+            here = {}
+            word = helped.group(1)
+            owner = _referent(mains, word) if word in ("시", "군", "도") else None
+            found_owner = find_mentions(word + "의", context) if owner is None else []
+            owner = owner or (found_owner[0].gov.name if found_owner else None)
+            named_before = [p[2] for p in sent.programs if p[1] <= helped.start(2)]
+            program = named_before[-1] if named_before else fallback
+            if owner and program and helped.group(2) != "신청" and "추진" in ranks[program]:
+                here[(owner, program, "추진")] = BidClaim(program, owner, "추진", sent.text[:500], None)
+        day = _carried_day(sent.text, texts[i + 1] if i + 1 < len(texts) else "", last_day, published)
+        for key, claim in here.items():
+            if not claim.stated and day and (key[2] != "추진" or _SAME_DAY.search(sent.text)):
+                here[key] = replace(claim, stated=day)
+        last_day = next((c.stated for c in here.values() if c.stated and len(c.stated) == 10), None)
+        if _joined_programs(sent):
+            both = True
+            window = {p[2] for p in sent.programs}
         if both:
             for (b, prog, stage), claim in list(here.items()):
                 for other in window - {prog}:
@@ -310,9 +339,54 @@ def extract_claims(
                         here.setdefault((b, other, stage), replace(claim, program=other))
         event, held = held, {}
         for key, claim in _subsumed(here, ranks).items():
+            if key in pitched and any(
+                b in (key[0], BY_NAME[key[0]].parent) and p == key[1] and st != "추진" for b, p, st in out
+            ):
+                # "전북도는 20일 ... 신청서를 제출했다. 후보지로는 군산 새만금을 내세웠다": the site
+                # of the filing told before (or its county, the province's site), no pursuit of its own
+                continue
             if key not in out or (claim.stated and not out[key].stated):
                 out[key] = claim
     return tuple(_bidding_agreements(_sites(out, bare, own), agreements, ranks).values())
+
+
+# help given to another's bid ("전남도의 유치 활동을 적극 돕겠다", "도의 신청을 측면 지원하기로")
+_HELPS = re.compile(
+    r"(?:^|\s)(\S+?)의\s(?:\S+\s)?(유치\s?활동|유치|신청|도전)(?:을|를)\s?(?:적극\s|측면\s|적극적으로\s)?"
+    r"(?:돕|도와|도울|지원하|지원할|지원키로|뒷받침)"
+)
+# "도는 같은 날 ... 협약을 맺고", "시는 이날 ... 체결했다": the day of the sentence before
+_SAME_DAY = re.compile(r"(?:같은\s?날|이날|당일)(?!\s?발표)")
+# the next sentence dates the outcome it follows ("과기정통부는 9일 이같이 발표했다", "시는 19일
+# 공모 결과 발표 직후 ... 입장을 냈다")
+_ANNOUNCED_NEXT = re.compile(
+    r"(?<![\d.])(\d{1,2})일\s(?:\S+\s){0,4}?(?:이같이\s?(?:발표|밝혔|전했|알렸)|(?:공모\s|심사\s|평가\s)?결과\s?발표)"
+)
+
+
+def _carried_day(text: str, following: str, last_day: str | None, published) -> str | None:
+    """The day an undated claim of this sentence takes from the one before or after it."""
+    if last_day and _SAME_DAY.search(text) and not date_spans(text):
+        return last_day
+    m = _ANNOUNCED_NEXT.search(following)
+    if m and not any(d.day for d in date_spans(text)):
+        spans = [d for d in date_spans(following) if d.start <= m.start() < d.end]
+        return resolve(spans[0], published) if spans else None
+    return None
+
+
+def _joined_programs(sent: _Sentence) -> bool:
+    """ "국가 AI 컴퓨팅센터와 아태 AI 센터 두 공모에": both programs, joined, are the object."""
+    ps = sent.programs
+    return any(
+        a[2] != b[2]
+        and sent.text[a[1] : b[0]].strip() in ("와", "과", "및")
+        and _BOTH_AFTER.match(sent.text, b[1])
+        for a, b in pairwise(ps)
+    )
+
+
+_BOTH_AFTER = re.compile(r"\s?(?:두|양)\s?(?:사업|센터|공모)")
 
 
 def _sites(

@@ -141,6 +141,10 @@ _NEGATED = re.compile(
 )
 # the outcome told as what the bidder was notified of ("떨어졌다는 통보를", "못했다는 결과를")
 _REPORTED_FACT = re.compile(r"^\S{0,3}다는\s(?:결과|통보|통지|연락|소식)")
+# "뛰어들 경우", "나설 경우에는": a supposition after a pursuit cue
+_SUPPOSED = re.compile(r"^\S{0,1}\s?경우")
+# "신청한다." at the sentence's end: the plain present, a plan
+_PLAIN_PRESENT = re.compile(r"^한다(?:\.|$)")
 # A decision carried out: "신청을 철회하기로 했다" is a withdrawal already.
 _DECIDED = re.compile(r"^\S{0,2}기로\s?(?:했|결정|한|하고)")
 # A province's own pick of one candidate before the national call ("도 단일 후보지로 포항을
@@ -212,6 +216,10 @@ def _read(stage: str, clause: str, start: int, end: int) -> str | None:
         return None if _MODAL.match(after) or _NEGATED.match(after) else "탈락"
     if _NEGATED.match(after):
         return "탈락" if stage == "선정" else None
+    if stage == "추진" and _SUPPOSED.match(after):
+        return None  # "화성시까지 유치전에 뛰어들 경우": a supposition, no one has joined
+    if stage == "신청" and _PLAIN_PRESENT.match(("한" if clause[end - 1 : end] == "한" else "") + after):
+        return "추진"  # "충남도는 이달 말 공모에 신청한다": the plain present of news is a plan
     if not _connected(clause, start, end) and (_MODAL.match(after) or _POSTPONED.match(after)):
         # hoped-for or planned: the bidder is pursuing it, nothing more
         return "추진" if stage in ("선정", "신청", "추진") else ("신청" if stage == "심사" else None)
