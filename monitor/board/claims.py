@@ -21,6 +21,7 @@ from storage.models import BidClaim
 from ..topics import normalize
 from .cues import _BODY, PITCHED, SITE_PROPOSED
 from .dates import date_spans, resolve
+from .english import HANGUL, english_claims
 from .gazetteer import BY_NAME
 from .mentions import Mention, find_mentions, main_bidders
 from .programs import Program
@@ -134,8 +135,26 @@ def extract_claims(
     published: datetime | date | None = None,
 ) -> tuple[BidClaim, ...]:
     """Every (bidder, program, stage) the article states, once each, with its evidence sentence
-    and the stated date of the stage when the text gives one (a recap: "지난 2월 ... 제출한")."""
+    and the stated date of the stage when the text gives one (a recap: "지난 2월 ... 제출한").
+    Sentences with no Hangul are read by the English path (english.py) as well; its claims are
+    added where the Korean path has not given the same triple."""
     texts = sentences(title, body)
+    claims = _korean_claims(title, texts, programs, published)
+    if all(HANGUL.search(t) for t in texts):
+        return claims  # an all-Korean article: the English path has nothing to read
+    out = {(c.bidder, c.program, c.stage): c for c in claims}
+    for c in english_claims(texts, programs, published):
+        out.setdefault((c.bidder, c.program, c.stage), c)
+    return tuple(out.values())
+
+
+def _korean_claims(
+    title: str | None,
+    texts: list[str],
+    programs: tuple[Program, ...],
+    published: datetime | date | None,
+) -> tuple[BidClaim, ...]:
+    """The Korean rules, over the article's sentences (title first)."""
     parsed = [
         _Sentence(t, tuple(sorted((s, e, p.name) for p in programs for s, e in p.spans(t)))) for t in texts
     ]
