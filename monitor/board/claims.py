@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from storage.models import BidClaim
 
 from ..topics import normalize
-from .cues import _BODY, PITCHED, SITE_PROPOSED
+from .cues import BODY, PITCHED, SITE_PROPOSED
 from .dates import date_spans, resolve
 from .english import HANGUL, english_claims
 from .gazetteer import BY_NAME
@@ -124,7 +124,7 @@ _CONTRAST = re.compile(r"(?:지만|으나|반면|는데|대신)[,\s]|(?<=\s)(?:�
 _BOTH = re.compile(r"(?:두|양)\s?(?:사업|센터|공모|곳)\s?(?:모두|다)|양쪽\s?모두")
 # what follows a member of a body ("충북도와 지역 대학이 참여하는 유치협의회를", "도가 참여한 TF")
 _MEMBER = re.compile(
-    r"[^.,\"“”]{0,20}?\s(?:참여|참가|함께)(?:하는|한|할)\s(?:\S+\s)?\S*?(?:" + _BODY + r"|컨소시엄|연합체?)"
+    r"[^.,\"“”]{0,20}?\s(?:참여|참가|함께)(?:하는|한|할)\s(?:\S+\s)?\S*?(?:" + BODY + r"|컨소시엄|연합체?)"
 )
 
 

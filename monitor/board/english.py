@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 from storage.models import BidClaim
 
 from .gazetteer import BY_NAME, GOVERNMENTS, Gov
-from .programs import Program
+from .programs import Program, without_overlaps
 
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
@@ -588,13 +588,7 @@ def _program_spans(text: str, programs: tuple[Program, ...]) -> list[tuple[int, 
         if p.name in EXTRA:
             spans = spans + [(m.start(), m.end()) for m in EXTRA[p.name].finditer(text)]
         found += [(s, e, p.name) for s, e in spans]
-    found.sort()
-    out: list[tuple[int, int, str]] = []
-    for s, e, n in found:
-        if out and s < out[-1][1]:
-            continue
-        out.append((s, e, n))
-    return out
+    return without_overlaps(found)
 
 
 # --- Claims ----------------------------------------------------------------------------------

@@ -4,10 +4,14 @@ terms are (monitor/topics.py: spacing, middle dots, particles, AI = 인공지능
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ..topics import normalize, term_pattern
 from .stages import DEFAULT_ORDER, stage_ranks
+
+Span = TypeVar("Span", bound=tuple)
 
 
 @dataclass(frozen=True)
@@ -31,13 +35,18 @@ class Program:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Where the program is named in normalized text, overlaps removed."""
-        found = sorted((m.start(), m.end()) for p in self._patterns for m in p.finditer(text))
-        out: list[tuple[int, int]] = []
-        for start, end in found:
-            if out and start < out[-1][1]:
-                continue
-            out.append((start, end))
-        return out
+        return without_overlaps((m.start(), m.end()) for p in self._patterns for m in p.finditer(text))
+
+
+def without_overlaps(spans: Iterable[Span]) -> list[Span]:
+    """`spans` ((start, end, ...) tuples) in order, dropping each that starts inside the one
+    kept before it."""
+    out: list[Span] = []
+    for span in sorted(spans):
+        if out and span[0] < out[-1][1]:
+            continue
+        out.append(span)
+    return out
 
 
 DEFAULT_PROGRAMS: tuple[Program, ...] = (
