@@ -27,7 +27,7 @@ class DateSpan:
     month: int | None  # -1: "지난달", 0: "이달" (the article's month)
     day: int | None
     future: bool  # "오는 3월", "내년 1월", "다음 달": a plan, it dates nothing that happened
-    prev_day: bool = False  # "전날": the day before the article's  # "오는 3월", "내년 1월": a plan, it dates nothing that happened
+    prev_day: bool = False  # "전날": the day before the article's
 
 
 def date_spans(text: str) -> list[DateSpan]:
