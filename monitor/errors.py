@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from scrapers.errors import BlockedURLError, ConfigError, ExtractionError, FetchError, MonitorError
-from storage.db import StorageError
+from storage.db import CorruptDatabase, StorageError
 
 
 class DeliveryOutcome(StrEnum):
@@ -49,7 +49,10 @@ __all__ = [
 
 
 def damaged_database_message(exc: BaseException) -> str:
-    """What to tell the user when SQLite finds the file damaged (the CLI and the daemon say it alike)."""
+    """What to tell the user when SQLite finds the file damaged (the CLI and the daemon say it alike).
+    storage's own CorruptDatabase already names the file and the remedy; a raw SQLite error gets them."""
+    if isinstance(exc, CorruptDatabase):
+        return str(exc)
     return (
         f"the database is damaged ({exc}); restore a copy made by `monitor backup`, "
         "or salvage it with `sqlite3 FILE .recover`"

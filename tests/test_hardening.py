@@ -333,7 +333,7 @@ def test_a_source_that_never_prints_dates_is_not_degraded_for_it(site, tmp_path)
 
 def test_a_damaged_database_stops_the_daemon_with_one_line(tmp_path, monkeypatch, caplog):
     from monitor import scheduler
-    from storage.db import CorruptDatabase
+    from storage.db import _damaged
 
     settings = parse_settings(
         f'[storage]\npath = "{tmp_path / "m.db"}"\n[[topics]]\nname = "t"\nany = ["AI"]\n'
@@ -341,7 +341,7 @@ def test_a_damaged_database_stops_the_daemon_with_one_line(tmp_path, monkeypatch
     )
 
     async def crawl_source(*args, **kwargs):
-        raise CorruptDatabase("database disk image is malformed")
+        raise _damaged(tmp_path / "m.db", "database disk image is malformed")
 
     monkeypatch.setattr(scheduler, "crawl_source", crawl_source)
 
@@ -353,5 +353,7 @@ def test_a_damaged_database_stops_the_daemon_with_one_line(tmp_path, monkeypatch
 
     d = asyncio.run(go())
     assert d.stop.is_set() and d.exit_code == 1
-    assert any("database is damaged" in r.getMessage() for r in caplog.records)
+    assert [
+        r.getMessage().count("monitor backup") for r in caplog.records if "is damaged" in r.getMessage()
+    ] == [1]
     assert not any(r.exc_info for r in caplog.records)  # one line, no traceback
